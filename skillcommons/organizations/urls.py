@@ -1,0 +1,7 @@
+"""Pages of this app."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "organizations"
+
+urlpatterns: list[URLPattern | URLResolver] = []
