@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from skillcommons.core.models import TimeStampedModel
-from skillcommons.core.visibility import Visibility
+from skillcommons.core.visibility import Visibility, lowest_visible_level
 from skillcommons.taxonomy.models import Language, Skill
 
 if TYPE_CHECKING:
@@ -89,6 +89,27 @@ class Organization(TimeStampedModel):
         return self.memberships.filter(user_id=user.pk, role=Membership.Role.ORGANIZER).exists()
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def listed_for(self, viewer: Viewer, organization: Organization) -> MembershipQuerySet:
+        """The memberships of ``organization`` that ``viewer`` may see by name: the organizers
+        (listed publicly), members whose chosen visibility reaches the viewer, and the viewer's
+        own. The organization's organizers, coordinators and admins see every member, because
+        they manage the membership (they still see only what each profile shares)."""
+        found = self.filter(organization=organization).select_related("user")
+        if viewer is not None and viewer.is_authenticated:
+            if viewer.has_role("coordinator") or organization.is_organizer(viewer):
+                return found
+            return found.filter(
+                models.Q(role=Membership.Role.ORGANIZER)
+                | models.Q(visibility__gte=lowest_visible_level(viewer))
+                | models.Q(user_id=viewer.pk)
+            )
+        return found.filter(
+            models.Q(role=Membership.Role.ORGANIZER)
+            | models.Q(visibility__gte=lowest_visible_level(viewer))
+        )
+
+
 class Membership(models.Model):
     """A person's membership of an organization. Organizers are listed publicly; a plain member is
     listed only as widely as they choose (private by default)."""
@@ -114,6 +135,8 @@ class Membership(models.Model):
         _("who sees this membership"), choices=Visibility.choices, default=Visibility.PRIVATE
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
