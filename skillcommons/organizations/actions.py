@@ -25,8 +25,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from skillcommons.core.visibility import Visibility
+from skillcommons.taxonomy.actions import region_for_country
 from skillcommons.taxonomy.locales import normalize_tag
-from skillcommons.taxonomy.models import CountryRegion, Language, Skill
+from skillcommons.taxonomy.models import Language, Skill
 from skillcommons.taxonomy.regions import REGION_CODES, is_country
 
 from .levels import MAX_LEVEL, MIN_LEVEL
@@ -74,16 +75,6 @@ def _require_signed_in(actor: User) -> None:
 
 
 # --- Validation helpers ------------------------------------------------------------------------
-
-
-def region_for_country(country: str) -> str:
-    """The region of ``country`` under the current region scheme, or "" if it has none."""
-    found = (
-        CountryRegion.objects.filter(scheme__is_current=True, country=country)
-        .select_related("region")
-        .first()
-    )
-    return found.region.code if found is not None else ""
 
 
 def _check_text(

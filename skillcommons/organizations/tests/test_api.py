@@ -111,7 +111,7 @@ class TestRead:
         assert body["country"] == {"code": "IN", "name": "India"}
         assert body["region"]["code"] == "SA"
         assert body["needs"][0]["code"] == "editing"
-        assert body["needs"][0]["level_name"] == "1 – beginner"
+        assert body["needs"][0]["level_name"] == "Beginner"
         assert "<script>" not in body["description_html"]
         assert body["your_membership"] is None
 
@@ -342,3 +342,10 @@ class TestWrite:
         removed = client.delete(f"{API}/org/members/{target.username}")
         assert removed.status_code == (204 if expected == 200 else expected)
         assert organization.memberships.filter(user=target).exists() == (expected != 200)
+
+
+def test_openapi_schema_lists_the_endpoints(client: Client) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/organizations"])
+    assert {"get", "patch"} <= set(paths["/api/v1/organizations/{slug}"])
+    assert {"post", "delete"} <= set(paths["/api/v1/organizations/{slug}/membership"])

@@ -122,7 +122,7 @@ class TestListAndDetail:
         assert "Bangladesh" in text
         assert "South Asia" in text
         assert "https://bn.example.org" in text
-        assert "Editing" in text and "3 – advanced" in text
+        assert "Editing" in text and "Experienced" in text
         assert "Outreach" in text
 
     def test_country_name_follows_the_interface_language(self, client: Client) -> None:
