@@ -25,7 +25,15 @@ from skillcommons.taxonomy.regions import REGION_CODES
 
 from . import actions
 from .models import Membership, Organization, OrganizationSkill
-from .queries import Filters, MemberLine, SkillLine, listing, organization_view, place
+from .queries import (
+    Filters,
+    MemberLine,
+    SkillLine,
+    active_member_count,
+    listing,
+    organization_view,
+    place,
+)
 
 router = Router(tags=["organizations"])
 
@@ -92,7 +100,8 @@ class OrganizationSummaryOut(OrganizationFields):
 
     @staticmethod
     def resolve_member_count(obj: Organization) -> int:
-        return int(getattr(obj, "member_count", None) or obj.memberships.count())
+        annotated = getattr(obj, "member_count", None)
+        return int(annotated) if annotated is not None else active_member_count(obj)
 
     @staticmethod
     def resolve_url(obj: Organization) -> str:
@@ -283,6 +292,9 @@ def get_organization(request: HttpRequest, slug: str) -> Any:
     summary="Create an organization (coordinators)",
 )
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
+    # Refuse before looking anyone up, so the endpoint cannot be used to probe user names.
+    if not actions.can_create_organization(request.user):
+        raise HttpError(403, _("Only coordinators may create organizations."))
     first_organizer = _user(payload.first_organizer) if payload.first_organizer else None
     organization = actions.create_organization(
         actor=request.user,  # type: ignore[arg-type]

@@ -3,6 +3,7 @@ so the page, the API and scripts all apply the same rules."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django import forms
@@ -65,6 +66,15 @@ class OrganizationForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick to archive: an archived organization is hidden from everyone except its "
+            "organizers and coordinators, and takes no new members."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +98,7 @@ class OrganizationForm(forms.Form):
             "country": organization.country,
             "region": "" if organization.country else organization.region,
             "languages": [language.code for language in organization.languages.all()],
+            "is_active": organization.is_active,
         }
 
 
@@ -106,6 +117,9 @@ class CreateOrganizationForm(OrganizationForm):
         max_length=150,
         help_text=_("The user name of the person who will run it. Leave empty to be it yourself."),
     )
+
+    # A new organization is always active; Django drops a declared field set to None.
+    is_active = None  # type: ignore[assignment]
 
     field_order = ["slug", "name", "kind"]
 
@@ -143,7 +157,9 @@ class SkillRowForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=actions.MAX_NOTE_LENGTH)
 
-    def __init__(self, *args: Any, skill_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, skill_choices: list[tuple[str, list[tuple[str, str]]]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         skill = self.fields["skill"]
         level = self.fields["level"]
@@ -153,9 +169,21 @@ class SkillRowForm(forms.Form):
         level.choices = [("", _("Not stated")), *level_choices()]
 
 
-def skill_choices() -> list[tuple[str, str]]:
-    skills = Skill.objects.filter(is_active=True).with_translations()
-    return sorted(((s.code, s.label()) for s in skills), key=lambda item: item[1].casefold())
+def skill_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Active skills grouped by their area (the area itself first), in taxonomy order, labelled
+    in the interface language."""
+    skills = list(Skill.objects.filter(is_active=True).with_translations().order_by("position"))
+    children: dict[int | None, list[Skill]] = defaultdict(list)
+    for skill in skills:
+        children[skill.parent_id].append(skill)
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for area in children[None]:
+        options = [(area.code, area.label())]
+        for skill in children[area.pk]:
+            options.append((skill.code, skill.label()))
+            options.extend((sub.code, sub.label()) for sub in children[skill.pk])
+        groups.append((area.label(), options))
+    return groups
 
 
 SkillFormSet = forms.formset_factory(SkillRowForm, extra=3, max_num=actions.MAX_SKILLS)

@@ -95,7 +95,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         (listed publicly), members whose chosen visibility reaches the viewer, and the viewer's
         own. The organization's organizers, coordinators and admins see every member, because
         they manage the membership (they still see only what each profile shares)."""
-        found = self.filter(organization=organization).select_related("user")
+        found = self.filter(organization=organization, user__is_active=True).select_related("user")
         if viewer is not None and viewer.is_authenticated:
             if viewer.has_role("coordinator") or organization.is_organizer(viewer):
                 return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from skillcommons.core.markdown import render_markdown
 from skillcommons.taxonomy.locales import normalize_tag
@@ -61,10 +61,19 @@ def listing(viewer: Viewer, filters: Filters) -> OrganizationQuerySet:
     """Organizations ``viewer`` may see, filtered, with what a list shows prefetched."""
     queryset = filter_organizations(Organization.objects.visible_to(viewer), filters)
     return (
-        queryset.annotate(member_count=Count("memberships", distinct=True))
+        queryset.annotate(
+            member_count=Count(
+                "memberships", filter=Q(memberships__user__is_active=True), distinct=True
+            )
+        )
         .prefetch_related("languages")
         .order_by("name", "slug")
     )
+
+
+def active_member_count(organization: Organization) -> int:
+    """How many people (with an active account) belong to ``organization``; names nobody."""
+    return organization.memberships.filter(user__is_active=True).count()
 
 
 def place(organization: Organization) -> dict[str, dict[str, str] | None]:
@@ -166,5 +175,5 @@ def organization_view(organization: Organization, viewer: Viewer) -> Organizatio
             view.members.append(line_)
         if line_.is_viewer:
             view.viewer_membership = membership
-    view.member_count = organization.memberships.count()
+    view.member_count = active_member_count(organization)
     return view

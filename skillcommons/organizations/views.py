@@ -54,7 +54,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anything = ("", _("Any"))
-        choices: dict[str, list[tuple[str, str]]] = {
+        choices: dict[str, list[tuple[str, Any]]] = {
             "kind": [anything, *((v, str(label)) for v, label in Organization.Kind.choices)],
             "region": [anything, *((c, region_name(c)) for c in REGION_CODES)],
             "language": [
@@ -219,6 +219,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 country=data["country"],
                 region=data["region"],
                 languages=data["languages"],
+                is_active=data["is_active"],
             )
         except ValidationError as error:
             organization.refresh_from_db()

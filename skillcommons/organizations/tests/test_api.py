@@ -182,6 +182,15 @@ class TestWrite:
         assert response.status_code == expected
         assert Organization.objects.filter(slug="new-org").exists() == (expected == 201)
 
+    def test_create_by_a_member_is_refused_before_user_names_are_looked_up(
+        self, client: Client
+    ) -> None:
+        client.force_login(UserFactory.create())
+        body = {"slug": "x", "name": "X", "kind": "chapter", "first_organizer": "Nobody"}
+        response = send(client, "post", API, body)
+        assert response.status_code == 403
+        assert "fields" not in response.json()["error"]
+
     def test_create_derives_the_region_and_names_the_organizer(self, client: Client) -> None:
         region_scheme({"BR": "LAC"})
         UserFactory.create(username="Ana")

@@ -202,6 +202,14 @@ class TestMemberPrivacy:
         text = client.get(organization.get_absolute_url()).text
         assert "Hidden Person" not in text
 
+    def test_deactivated_accounts_are_neither_listed_nor_counted(self, client: Client) -> None:
+        organization, people = self.make()
+        people["public"].is_active = False
+        people["public"].save()
+        text = client.get(organization.get_absolute_url()).text
+        assert "Public Person" not in text
+        assert "3 people belong to this organization." in text
+
     def test_private_member_sees_themself(self, client: Client) -> None:
         organization, people = self.make()
         client.force_login(people["private"])
@@ -257,11 +265,14 @@ class TestPermissionsOnPages:
     def test_edit_post(self, client: Client, role: str) -> None:
         organization = OrganizationFactory.create(name="Old name", kind="chapter")
         as_role(client, role, organization)
-        response = client.post(url("edit", organization), {"name": "New name", "kind": "chapter"})
+        response = client.post(
+            url("edit", organization), {"name": "New name", "kind": "chapter", "is_active": "on"}
+        )
         organization.refresh_from_db()
         if role in MANAGERS:
             assert response.status_code == 302
             assert organization.name == "New name"
+            assert organization.is_active
         else:
             assert response.status_code in {302, 403}
             assert organization.name == "Old name"
@@ -359,6 +370,20 @@ class TestCreateAndEditForms:
         assert response.status_code == 200
         organization.refresh_from_db()
         assert (organization.name, organization.website) == ("Old", "https://old.example")
+
+    def test_organizer_archives_and_still_sees_it(self, client: Client) -> None:
+        organization = OrganizationFactory.create(name="Old", kind="chapter")
+        client.force_login(organizer_of(organization))
+        client.post(url("edit", organization), {"name": "Old", "kind": "chapter"})
+        organization.refresh_from_db()
+        assert not organization.is_active
+        assert client.get(organization.get_absolute_url()).status_code == 200
+        client.logout()
+        assert client.get(organization.get_absolute_url()).status_code == 404
+
+    def test_create_form_has_no_archive_box(self, client: Client) -> None:
+        client.force_login(coordinator())
+        assert 'name="is_active"' not in client.get(reverse("organizations:create")).text
 
     def test_skills_page_saves_rows(self, client: Client) -> None:
         organization = OrganizationFactory.create()
