@@ -7,7 +7,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from skillcommons.accounts.models import User
 from skillcommons.core.visibility import Visibility
@@ -358,3 +360,21 @@ def test_openapi_schema_lists_the_endpoints(client: Client) -> None:
     assert {"get", "post"} <= set(paths["/api/v1/organizations"])
     assert {"get", "patch"} <= set(paths["/api/v1/organizations/{slug}"])
     assert {"post", "delete"} <= set(paths["/api/v1/organizations/{slug}/membership"])
+
+
+def test_list_queries_do_not_grow_with_the_number_of_organizations(client: Client) -> None:
+    language = LanguageFactory.create(code="es", autonym="Español")
+
+    def add(count: int) -> None:
+        for _n in range(count):
+            organization = OrganizationFactory.create()
+            organization.languages.add(language)
+            MembershipFactory.create(organization=organization)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(API)
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        client.get(API)
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from skillcommons.accounts.models import User
@@ -484,3 +486,21 @@ class TestJoinAndLeave:
         )
         assert "last organizer" in response.text
         assert organization.is_organizer(organizer)
+
+
+def test_list_page_queries_do_not_grow_with_the_number_of_organizations(client: Client) -> None:
+    language = LanguageFactory.create(code="es", autonym="Español")
+
+    def add(count: int) -> None:
+        for _n in range(count):
+            organization = OrganizationFactory.create()
+            organization.languages.add(language)
+            MembershipFactory.create(organization=organization)
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("organizations:list"))
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("organizations:list"))
+    assert len(many.captured_queries) == len(few.captured_queries)
