@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -305,7 +305,7 @@ def create_skill(request: HttpRequest, payload: SkillIn, filters: Query[LangFilt
         translations=_translations(payload.translations),
     )
     skill = Skill.objects.with_translations().select_related("parent").get(pk=skill.pk)
-    return 201, _detail(skill, request.user, lang)
+    return Status(201, _detail(skill, request.user, lang))
 
 
 @router.patch(
