@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -111,9 +112,15 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    # htmx asks for the results only when a filter changes; without JavaScript the whole page comes.
+    template = (
+        "organizations/_list_results.html"
+        if request.headers.get("HX-Request") == "true"
+        else "organizations/list.html"
+    )
+    response = render(
         request,
-        "organizations/list.html",
+        template,
         {
             "form": form,
             "page": page,
@@ -121,6 +128,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             "can_create": actions.can_create_organization(request.user),
         },
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

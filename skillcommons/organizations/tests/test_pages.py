@@ -93,6 +93,15 @@ class TestListAndDetail:
         assert response.status_code == 200
         assert response.context["form"].errors["kind"]
 
+    def test_htmx_filter_request_gets_only_the_results(self, client: Client) -> None:
+        OrganizationFactory.create(name="Wikimedia Alpha")
+        response = client.get(reverse("organizations:list"), headers={"HX-Request": "true"})
+        assert "Wikimedia Alpha" in response.text
+        assert "<html" not in response.text
+        full = client.get(reverse("organizations:list"))
+        assert "<html" in full.text
+        assert 'id="sc-org-results"' in full.text
+
     def test_list_is_paginated(self, client: Client) -> None:
         for n in range(25):
             OrganizationFactory.create(name=f"Org {n:02d}")
