@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80
+# Short names that would clash with the pages under /organizations/.
+RESERVED_SLUGS = frozenset({"new"})
 MAX_NAME_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 10000
 MAX_WEBSITE_LENGTH = 300
@@ -197,7 +199,7 @@ def create_organization(
             )
             % {"limit": MAX_SLUG_LENGTH}
         )
-    elif Organization.objects.filter(slug=slug).exists():
+    elif slug in RESERVED_SLUGS or Organization.objects.filter(slug=slug).exists():
         errors.setdefault("slug", []).append(
             _("Another organization already uses this short name.")
         )

@@ -92,6 +92,7 @@ class TestCreate:
             ("slug", {"slug": "Bad Slug!"}),
             ("slug", {"slug": "x" * 81}),
             ("slug", {"slug": ""}),
+            ("slug", {"slug": "new"}),
             ("name", {"name": "   "}),
             ("kind", {"kind": "club"}),
             ("country", {"country": "XX"}),
