@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from skillcommons.core.api import TOKEN_PREFIX, hash_token
 from skillcommons.core.visibility import Visibility
+from skillcommons.taxonomy.actions import region_for_country
 from skillcommons.taxonomy.locales import normalize_tag
-from skillcommons.taxonomy.models import CountryRegion, Language, Skill
+from skillcommons.taxonomy.models import Language, Skill
 
 from .models import ApiToken, PersonLanguage, PersonSkill, Profile, User
 from .validators import (
@@ -229,18 +230,6 @@ def _resolve_skills(entries: Sequence[SkillEntry]) -> list[tuple[Skill, SkillEnt
     return resolved
 
 
-def _region_for_country(country: str) -> str:
-    """The region of ``country`` under the current region scheme, or "" if it has none."""
-    if not country:
-        return ""
-    found = (
-        CountryRegion.objects.filter(scheme__is_current=True, country=country)
-        .values_list("region__code", flat=True)
-        .first()
-    )
-    return found or ""
-
-
 # --- profile ---------------------------------------------------------------------------------
 
 
@@ -252,7 +241,7 @@ def update_profile(*, user: User, changes: Mapping[str, Any]) -> Profile:
     for name, value in cleaned.items():
         setattr(profile, name, value)
     if "country" in cleaned:
-        profile.region = _region_for_country(cleaned["country"])
+        profile.region = region_for_country(cleaned["country"])
     profile.save()
     return profile
 

@@ -261,42 +261,40 @@ def get_me(request: HttpRequest) -> Any:
 )
 def patch_me(request: HttpRequest, payload: ProfilePatch) -> Any:
     user = _signed_in(request)
-    sent = payload.model_dump(exclude_unset=True)
-    languages = sent.pop("languages", None)
-    skills = sent.pop("skills", None)
-    visibility = sent.pop("visibility", None) or {}
+    sent = payload.model_dump(exclude_unset=True, exclude={"languages", "skills", "visibility"})
     changes: dict[str, Any] = {}
     for name, value in sent.items():
         if value is None:
             raise ValidationError({name: [_("This field cannot be null.")]})
         changes[name] = value
-    for group, level in visibility.items():
+    for group, level in (payload.visibility or {}).items():
         column = Profile.VISIBILITY_FIELDS.get(group)
         if column is None:
             raise ValidationError(
                 {f"visibility.{group}": [_("There is no field group of this name.")]}
             )
         changes[column] = _VISIBILITY_BY_NAME[level]
-    actions.edit_profile(
-        user=user,
-        changes=changes,
-        languages=None
-        if languages is None
+    languages = (
+        None
+        if payload.languages is None
         else [
-            actions.LanguageEntry(code=x["code"], proficiency=x["proficiency"]) for x in languages
-        ],
-        skills=None
-        if skills is None
+            actions.LanguageEntry(code=x.code, proficiency=x.proficiency) for x in payload.languages
+        ]
+    )
+    skills = (
+        None
+        if payload.skills is None
         else [
             actions.SkillEntry(
-                code=x["code"],
-                level=x["level"],
-                wants_to_learn=x["wants_to_learn"],
-                offers=frozenset(x["offers"]),
+                code=x.code,
+                level=x.level,
+                wants_to_learn=x.wants_to_learn,
+                offers=frozenset(x.offers),
             )
-            for x in skills
-        ],
+            for x in payload.skills
+        ]
     )
+    actions.edit_profile(user=user, changes=changes, languages=languages, skills=skills)
     return 200, _me(user)
 
 

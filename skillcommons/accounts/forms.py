@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from skillcommons.core.visibility import Visibility
 from skillcommons.taxonomy.models import Language, Skill
+from skillcommons.taxonomy.proficiency import Proficiency
 from skillcommons.taxonomy.regions import REGION_NAMES, country_choices
 
 from .actions import OFFER_WAYS, LanguageEntry, SkillEntry
@@ -36,13 +37,10 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-SKILL_LEVELS = [
+# The shared 0–4 scale of the taxonomy, plus "no level" for skills one only wants or offers.
+SKILL_LEVELS: list[tuple[int | str, StrOrPromise]] = [
     ("", pgettext_lazy("skill level", "No level given")),
-    (0, pgettext_lazy("skill level", "0 – aware")),
-    (1, pgettext_lazy("skill level", "1 – beginner")),
-    (2, pgettext_lazy("skill level", "2 – intermediate")),
-    (3, pgettext_lazy("skill level", "3 – advanced")),
-    (4, pgettext_lazy("skill level", "4 – expert")),
+    *Proficiency.choices,
 ]
 OFFER_LABELS = {
     "teaching": _("Teaching"),

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from skillcommons.core.markdown import render_markdown
 from skillcommons.taxonomy.models import Skill
+from skillcommons.taxonomy.proficiency import Proficiency
 
 from . import actions
 from .availability import convert_slots
 from .directory import filter_directory
 from .forms import (
     OFFER_LABELS,
-    SKILL_LEVELS,
     WEEKDAYS,
     AvailabilityFormSet,
     DeleteAccountForm,
@@ -42,7 +42,7 @@ from .models import ApiToken, Profile, User
 DIRECTORY_PAGE_SIZE = 20
 ADD_ROWS = 3
 
-_LEVEL_NAMES = {value: label for value, label in SKILL_LEVELS if value != ""}
+_LEVEL_NAMES = dict(Proficiency.choices)
 _DAY_NAMES = dict(WEEKDAYS)
 
 
