@@ -101,7 +101,10 @@ class TranslationInput:
 
 
 def _check_translation(item: TranslationInput) -> TranslationRecord:
-    locale = validate_language_tag(item.locale)
+    try:
+        locale = validate_language_tag(item.locale)
+    except ValidationError as error:
+        raise ValidationError({"locale": error.messages}) from None
     label = item.label.strip()
     description = item.description.strip()
     synonyms = tuple(s.strip() for s in item.synonyms if s.strip())

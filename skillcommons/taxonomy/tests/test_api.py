@@ -189,7 +189,7 @@ def test_curator_creates_and_patches_a_skill(client: Client) -> None:
         ({"parent": "nowhere"}, "parent"),
         ({"parent": "lua"}, "parent"),
         ({"wikidata_qid": "X1"}, "wikidata_qid"),
-        ({"translations": [{"locale": "qaa", "label": "x"}]}, "__all__"),
+        ({"translations": [{"locale": "qaa", "label": "x"}]}, "locale"),
         ({"translations": []}, "translations"),
         ({"position": -1}, "position"),
     ],

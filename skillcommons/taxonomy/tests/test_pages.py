@@ -235,3 +235,14 @@ def test_curator_imports_and_exports_through_the_ui(client: Client) -> None:
     page = response.content.decode()
     assert "Nothing was imported" in page and "nowhere" in page
     assert not Skill.objects.filter(code="zz-bad").exists()
+
+
+def test_curator_form_preselects_the_parent_and_labels_every_input(client: Client) -> None:
+    client.force_login(make_curator())
+    page = client.get("/skills/new/", {"parent": "technical"}, HTTP_ACCEPT_LANGUAGE="ar")
+    html = page.content.decode()
+    technical = Skill.objects.get(code="technical")
+    assert f'<option value="{technical.pk}" selected>' in html
+    assert '<html lang="ar" dir="rtl">' in html
+    for name in ["code", "wikidata_qid", "position", "label_pt_br", "synonyms_hi"]:
+        assert f'<label for="id_{name}">' in html

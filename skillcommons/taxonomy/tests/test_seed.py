@@ -176,3 +176,21 @@ def test_proficiency_scale_has_five_described_levels() -> None:
     assert str(proficiency.Proficiency(4).label) == "Expert, can teach others"
     with pytest.raises(ValueError):
         proficiency.describe(5)
+
+
+def test_a_new_scheme_version_does_not_change_answers_for_the_old_one() -> None:
+    import datetime
+
+    from skillcommons.taxonomy.models import Region
+
+    old = RegionScheme.objects.get(version="2024")
+    RegionScheme.objects.update(is_current=False)
+    new = RegionScheme.objects.create(
+        version="2030", effective_from=datetime.date(2030, 1, 1), is_current=True
+    )
+    CountryRegion.objects.create(
+        scheme=new, country="TR", region=Region.objects.create(scheme=new, code="MENA")
+    )
+    assert region_for_country("TR") == "MENA"
+    assert region_for_country("TR", old) == "CEECA"
+    assert region_for_country("TR", "2024") == "CEECA"
