@@ -124,6 +124,9 @@ def test_email_management_page_renders_for_a_signed_in_user() -> None:
 
 # --- Wikimedia -----------------------------------------------------------------------------
 
+# allauth's mediawiki provider reads REST_API and USER_AGENT when its module is imported (the
+# endpoint URLs are class attributes), but looks the app (client id and secret) up on every
+# request, so overriding the setting is enough to enable sign-in; the URLs stay meta's.
 PROVIDERS = {
     "mediawiki": {
         "REST_API": "https://meta.wikimedia.org/w/rest.php",
