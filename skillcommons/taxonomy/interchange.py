@@ -297,6 +297,19 @@ def parse_json(data: bytes | str, known_languages: Callable[[str], bool]) -> lis
         if not isinstance(entry, dict):
             problems.append(_problem(where, _("Each skill must be a JSON object.")))
             continue
+        wrong_types = [
+            name
+            for name in ("code", "parent", "wikidata_qid")
+            if entry.get(name) is not None and not isinstance(entry.get(name), str)
+        ]
+        if wrong_types:
+            problems.append(
+                _problem(
+                    where,
+                    _("These values must be texts: %(names)s.") % {"names": ", ".join(wrong_types)},
+                )
+            )
+            continue
         code = _clean_text(entry.get("code"))
         if code:
             where = _("skill %(number)d (%(code)s)") % {"number": index, "code": code[:MAX_CODE]}
