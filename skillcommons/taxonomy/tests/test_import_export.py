@@ -148,7 +148,7 @@ BAD_JSON = {
     "label too long": (as_json(skill("zz-t", translations={"en": {"label": "x" * 121}})), "120"),
     "bad position": (as_json(skill("zz-p", position=-1)), "position"),
     "bad active": (as_json(skill("zz-p", is_active="maybe")), "active"),
-    "parent not a text": (as_json(skill("zz-n", parent=7)), "parent"),
+    "parent not a text": (as_json({**skill("zz-n"), "parent": 7}), "parent"),
     "not json": ("{not json", "not valid JSON"),
     "wrong shape": (json.dumps([1, 2]), "skills"),
     "wrong format": (json.dumps({"format": "other", "skills": []}), "version"),
