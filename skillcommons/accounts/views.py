@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -147,7 +148,10 @@ def directory(request: HttpRequest) -> HttpResponse:
         if request.headers.get("HX-Request") == "true"
         else "accounts/directory.html"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The same address answers with a fragment for htmx and a full page otherwise.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _edit_formsets(

@@ -187,4 +187,6 @@ def test_directory_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = Client().get(reverse("accounts:directory"), HTTP_HX_REQUEST="true")
     assert response.content.decode().count('class="sc-card"') == 8
+    assert "HX-Request" in response["Vary"]
+    assert "<html" not in response.content.decode()
     assert PersonSkill.objects.count() == 24
