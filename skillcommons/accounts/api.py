@@ -295,7 +295,7 @@ def patch_me(request: HttpRequest, payload: ProfilePatch) -> Any:
         ]
     )
     actions.edit_profile(user=user, changes=changes, languages=languages, skills=skills)
-    return 200, _me(user)
+    return _me(user)
 
 
 @router.get(
