@@ -117,3 +117,27 @@ def test_every_page_in_the_navigation_renders_in_every_language(
             response = client.get(f"{link}{separator}uselang={code}")
             assert response.status_code == 200, f"{link} in {code}: {response.status_code}"
             assert lang_and_dir(response.text) == (code, expected_dir(code)), link
+
+
+def main_links(html: str, prefix: str) -> list[str]:
+    """Links to pages below ``prefix`` found in the page's main content."""
+    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    found = re.findall(rf'href="({re.escape(prefix)}[^"?#]+)"', main)
+    return list(dict.fromkeys(link for link in found if link != prefix))
+
+
+@pytest.mark.django_db
+def test_detail_pages_reached_from_the_lists_render_in_every_language(
+    client: Client, demo_data: None
+) -> None:
+    client.force_login(User.objects.get(username="demo-coordinator"))
+    details: list[str] = []
+    for prefix in ("/skills/", "/people/", "/organizations/"):
+        found = main_links(client.get(prefix).text, prefix)
+        assert found, f"no detail links on {prefix}"
+        details.extend(found[:3])
+    for code in LANGUAGES:
+        for link in details:
+            response = client.get(link, {"uselang": code})
+            assert response.status_code == 200, f"{link} in {code}: {response.status_code}"
+            assert lang_and_dir(response.text) == (code, expected_dir(code)), link
