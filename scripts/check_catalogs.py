@@ -107,6 +107,7 @@ def check(languages: list[str]) -> int:
         copy = Path(temporary) / "tree"
         copy_tree(copy)
         makemessages(copy, languages)
+        summary: list[str] = []
         total = 0
         for code in languages:
             path = copy / "locale" / code / "LC_MESSAGES" / "django.po"
@@ -115,12 +116,14 @@ def check(languages: list[str]) -> int:
             found = problems_in(catalog, source=code == SOURCE_LANGUAGE)
             messages = sum(1 for message in catalog if message.id)
             if found:
-                print(f"{code}: {len(found)} of {messages} messages need work")
+                print(f"{code}:")
                 for line in found:
                     print(f"    {line}")
+                summary.append(f"  {code:<6} {len(found)} of {messages} messages need work")
             else:
-                print(f"{code}: complete ({messages} messages)")
+                summary.append(f"  {code:<6} complete ({messages} messages)")
             total += len(found)
+    print("\n".join(["", "Catalogs:", *summary]))
     if total:
         print(f"\n{total} messages are missing or fuzzy. Run `make messages` and translate them.")
         return 1
