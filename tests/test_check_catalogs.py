@@ -98,6 +98,7 @@ def test_new_catalogs_get_language_and_plural_rule_in_their_header(tmp_path: Pat
     assert '"Language: bn\\n"' in text
     assert '"Project-Id-Version: Skillcommons\\n"' in text
     assert '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"' in text
-    catalog = read_po(po.open("rb"))
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
     assert catalog.num_plurals == 2
     assert [message.id for message in catalog if message.id] == ["Hello"]
