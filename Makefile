@@ -74,7 +74,7 @@ setup: $(STAMPS)/python $(VENDOR)/.stamp $(STAMPS)/messages ## Install everythin
 
 # --- run ---------------------------------------------------------------------------------------
 
-run: setup ## Migrate, load demo data if empty, serve on http://$(HOST):$(PORT)
+run: setup ## Migrate, load demo data if empty, serve (HOST=127.0.0.1 PORT=8000)
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --if-empty
 	@echo ""
