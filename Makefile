@@ -42,7 +42,8 @@ help: ## List the targets
 $(BIN)/uv:
 	@echo "==> Creating $(VENV) with uv $(UV_VERSION)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMPS)/python: $(BIN)/uv uv.lock pyproject.toml
 	@echo "==> Installing Python dependencies from uv.lock"
