@@ -747,16 +747,29 @@ COUNTRIES: tuple[Country, ...] = (
     ),
 )
 
-# Second languages people add beside their native one, by how often.
-SECOND_LANGUAGES: tuple[tuple[str, int], ...] = (
-    ("en", 60),
-    ("fr", 12),
-    ("es", 10),
-    ("ar", 5),
-    ("de", 5),
-    ("pt-BR", 3),
-    ("ru", 3),
-    ("hi", 2),
+# Second languages people add beside their native one, by how often, per (expected) region.
+SECOND_LANGUAGES: dict[str, tuple[tuple[str, int], ...]] = {
+    "NWE": (("en", 60), ("fr", 12), ("de", 12), ("es", 10), ("it", 3), ("nl", 3)),
+    "CEECA": (("en", 55), ("ru", 25), ("de", 10), ("pl", 5), ("fr", 5)),
+    "ESEAP": (("en", 70), ("ja", 5), ("zh-Hant", 5), ("ko", 5), ("id", 5), ("fr", 5)),
+    "LAC": (("en", 50), ("es", 20), ("pt-BR", 15), ("fr", 10), ("de", 5)),
+    "MENA": (("en", 45), ("fr", 35), ("ar", 10), ("de", 5), ("es", 5)),
+    "NA": (("es", 40), ("fr", 30), ("en", 10), ("de", 10), ("zh-Hant", 5), ("ar", 5)),
+    "SA": (("en", 70), ("hi", 15), ("bn", 5), ("ur", 5), ("ar", 5)),
+    "SSA": (("en", 45), ("fr", 30), ("sw", 10), ("ar", 5), ("pt-BR", 5), ("ha", 5)),
+}
+
+# How people write their user names: the wikis have every style.
+USERNAME_PATTERNS: tuple[tuple[str, int], ...] = (
+    ("{given} {family}", 40),
+    ("{given}{family}", 15),
+    ("{given}.{family}", 8),
+    ("{given} {f}.", 8),
+    ("{family} {given}", 5),
+    ("{g}{family}", 8),
+    ("{given}_{family}", 6),
+    ("{given}{year}", 6),
+    ("{given} ({code})", 4),
 )
 
 

@@ -39,6 +39,7 @@ from skillcommons.core.management.demo_data import (
     ORGANIZATIONS,
     PRONOUNS,
     SECOND_LANGUAGES,
+    USERNAME_PATTERNS,
     Country,
     OrganizationSeed,
 )
@@ -175,8 +176,8 @@ class Generator:
         self.taken = {name.casefold() for name in taken_usernames}
         self.name_counts: dict[str, int] = defaultdict(int)
         self.country_weights = [country.weight for country in COUNTRIES]
-        self.second_codes = [code for code, _w in SECOND_LANGUAGES]
-        self.second_weights = [weight for _c, weight in SECOND_LANGUAGES]
+        self.username_patterns = [pattern for pattern, _w in USERNAME_PATTERNS]
+        self.username_weights = [weight for _p, weight in USERNAME_PATTERNS]
 
     def when(self, days: int) -> datetime:
         return EPOCH - timedelta(days=self.rng.randint(0, days), minutes=self.rng.randint(0, 1439))
@@ -206,7 +207,17 @@ class Generator:
             display_name = f"{family_local}{given_local}"
         else:
             display_name = f"{given_local} {family_local}"
-        username = self.unique_username(f"{given_latin} {family_latin}")
+        pattern = rng.choices(self.username_patterns, weights=self.username_weights)[0]
+        username = self.unique_username(
+            pattern.format(
+                given=given_latin,
+                family=family_latin,
+                g=given_latin[0],
+                f=family_latin[0],
+                year=rng.randint(1960, 2008),
+                code=country.code,
+            )
+        )
         sharing = rng.choices(Visibility.values, weights=(25, 40, 35))[0]
         city = rng.choice(country.cities)
         wikis = list(country.home_wikis[: rng.randint(1, len(country.home_wikis))])
@@ -219,10 +230,19 @@ class Generator:
         )[0]
         spoken = [(native, PersonLanguage.Proficiency.NATIVE.value)]
         for _i in range(rng.choices((0, 1, 2, 3), weights=(20, 45, 25, 10))[0]):
-            code = rng.choices(self.second_codes, weights=self.second_weights)[0]
+            seconds = SECOND_LANGUAGES[country.region]
+            code = rng.choices([c for c, _w in seconds], weights=[w for _c, w in seconds])[0]
             if code not in {c for c, _p in spoken}:
                 spoken.append((code, rng.randint(1, 5)))
-        bio_language = next((code for code, _p in spoken if code in BIOS), "en")
+        # In the native language when there are bios in it, else English if they speak it, else
+        # another language they speak.
+        codes = [code for code, _p in spoken]
+        if native in BIOS:
+            bio_language = native
+        elif "en" in codes:
+            bio_language = "en"
+        else:
+            bio_language = next((code for code in codes if code in BIOS), "en")
         bio = ""
         if rng.random() < 0.6:
             bio = rng.choice(BIOS[bio_language]).format(wiki=wikis[0], city=city)
