@@ -101,7 +101,7 @@ seed-demo: setup ## Add demo data to the local database (see `manage.py seed_dem
 # pytest exits with 5 when it collected no tests; make treats that (like any non-zero code) as
 # a failure, so an empty or mis-configured suite never passes.
 test: setup ## Run the whole test suite on SQLite
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-pg: setup ## Run the suite on a throwaway PostgreSQL cluster (needs PostgreSQL 15 binaries)
 	scripts/with_postgres.sh $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
