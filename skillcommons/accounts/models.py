@@ -50,9 +50,6 @@ class User(AbstractUser):
         error_messages={"unique": _("That user name is already taken.")},
     )
 
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
-
     def __str__(self) -> str:
         return self.username
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -308,7 +308,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
         languages=payload.languages,
         first_organizer=first_organizer,
     )
-    return 201, _detail(request, organization)
+    return Status(201, _detail(request, organization))
 
 
 @router.patch(
@@ -356,7 +356,7 @@ def join_organization(request: HttpRequest, slug: str, payload: MembershipIn) ->
         organization=organization,
         visibility=VISIBILITY_BY_NAME[payload.visibility],
     )
-    return (200 if existed else 201), _membership_out(membership)
+    return Status(200 if existed else 201, _membership_out(membership))
 
 
 @router.delete(
@@ -368,7 +368,7 @@ def join_organization(request: HttpRequest, slug: str, payload: MembershipIn) ->
 def leave_organization(request: HttpRequest, slug: str) -> Any:
     organization = _organization(request, slug)
     actions.leave_organization(user=request.user, organization=organization)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)
 
 
 def _member(organization: Organization, username: str) -> Any:
@@ -418,4 +418,4 @@ def remove_member(request: HttpRequest, slug: str, username: str) -> Any:
         organization=organization,
         member=_member(organization, username),
     )
-    return 204, None
+    return Status(204, None)

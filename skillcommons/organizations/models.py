@@ -15,6 +15,7 @@ from skillcommons.core.visibility import Visibility, lowest_visible_level
 from skillcommons.taxonomy.models import Language, Skill
 
 if TYPE_CHECKING:
+    from skillcommons.accounts.models import User
     from skillcommons.core.types import Viewer
 
 
@@ -63,7 +64,7 @@ class Organization(TimeStampedModel):
         Language, verbose_name=_("working languages"), blank=True, related_name="organizations"
     )
     is_active = models.BooleanField(_("active"), default=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
         verbose_name=_("members"),

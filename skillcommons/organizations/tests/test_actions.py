@@ -3,7 +3,8 @@ the last-organizer rule."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,9 @@ from django.utils import translation
 from skillcommons.core.visibility import Visibility
 from skillcommons.organizations import actions
 from skillcommons.organizations.models import Membership, Organization, OrganizationSkill
+
+if TYPE_CHECKING:
+    from skillcommons.accounts.models import User
 
 from .factories import (
     LanguageFactory,
@@ -137,11 +141,12 @@ class TestUpdate:
     @pytest.mark.parametrize("who", ["organizer", "coordinator", "admin"])
     def test_allowed(self, who: str) -> None:
         organization = OrganizationFactory.create(name="Old")
-        actor = {
+        makers: dict[str, Callable[[], User]] = {
             "organizer": lambda: organizer_of(organization),
             "coordinator": coordinator,
             "admin": admin_user,
-        }[who]()
+        }
+        actor = makers[who]()
         actions.update_organization(actor=actor, organization=organization, name="New")
         organization.refresh_from_db()
         assert organization.name == "New"
