@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from skillcommons.accounts.models import PersonLanguage, PersonSkill, Profile, User
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def seed(**options: Any) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, stderr=StringIO(), **options)
+    # The command's messages are translated; read them in English whatever ran before.
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out, stderr=StringIO(), **options)
     return out.getvalue()
 
 
