@@ -92,8 +92,6 @@ class ProfileForm(forms.Form):
         required=False,
         max_length=settings.SKILLCOMMONS["MAX_BIO_LENGTH"],
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("You can use Markdown. At most %(limit)d characters.")
-        % {"limit": settings.SKILLCOMMONS["MAX_BIO_LENGTH"]},
     )
     bio_visibility = visibility_field(_("Who sees the text about me"))
     home_wikis = forms.CharField(
@@ -139,6 +137,10 @@ class ProfileForm(forms.Form):
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)
         country.choices = [("", _("Not given")), *country_choices()]
+        # Interpolated per request: at class level it would be fixed in the language of start-up.
+        self.fields["bio"].help_text = _("You can use Markdown. At most %(limit)d characters.") % {
+            "limit": settings.SKILLCOMMONS["MAX_BIO_LENGTH"]
+        }
 
     def clean_home_wikis(self) -> list[str]:
         text: str = self.cleaned_data["home_wikis"]

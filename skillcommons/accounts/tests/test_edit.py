@@ -233,3 +233,14 @@ def test_availability_is_shown_in_the_viewers_time_zone(owner: User, member: Use
     # 22:00–23:00 UTC on Monday is 03:30–04:30 on Tuesday in India.
     assert "Tuesday, 03:30 to 04:30" in page
     assert "Asia/Kolkata" in page
+
+
+def test_edit_page_help_is_in_the_request_language_and_free_text_follows_its_script(
+    signed_in: Client,
+) -> None:
+    page = signed_in.get(reverse("accounts:edit"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "You can use Markdown" not in page
+    assert "Markdown" in page
+    assert 'name="bio"' in page
+    bio_tag = page[page.index("<textarea") : page.index(">", page.index("<textarea"))]
+    assert 'dir="auto"' in bio_tag

@@ -26,7 +26,7 @@ _CLASSES: list[tuple[type[forms.Widget], str]] = [
 def codex_widget(field: forms.BoundField, lang: str = "") -> SafeString:
     """The field's input with its Codex class, ``aria-describedby`` pointing at the help text
     (``<id>-help``) and errors (``<id>-error``), ``aria-invalid`` when it has errors, and, for
-    text in a given language, ``lang`` plus ``dir="auto"``."""
+    text in a given language, ``lang``. Free-text inputs get ``dir="auto"``."""
     widget = field.field.widget
     attrs: dict[str, str | bool] = {}
     for widget_class, css_class in _CLASSES:
@@ -44,6 +44,9 @@ def codex_widget(field: forms.BoundField, lang: str = "") -> SafeString:
         attrs["aria-describedby"] = " ".join(described)
     if lang:
         attrs["lang"] = lang
+    if isinstance(widget, forms.Textarea | forms.TextInput):
+        # People type in their own script whatever the interface language: let the browser
+        # lay out Arabic typed on an English page, or Spanish on an Arabic one, the right way.
         attrs["dir"] = "auto"
     return field.as_widget(attrs=attrs)
 
