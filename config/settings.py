@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "skillcommons.accounts",
     "skillcommons.taxonomy",
     "skillcommons.organizations",
+    "skillcommons.needs",
+    "skillcommons.exchange",
+    "skillcommons.badges",
 ]
 
 MIDDLEWARE = [
