@@ -82,3 +82,7 @@ def test_headings_start_at_level_two_because_the_page_owns_the_h1() -> None:
 
 def test_empty_text_renders_nothing() -> None:
     assert render_markdown("") == ""
+
+
+def test_strikethrough_keeps_its_formatting() -> None:
+    assert render_markdown("~~gone~~") == "<p><s>gone</s></p>\n"
