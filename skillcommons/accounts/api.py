@@ -36,7 +36,7 @@ class CodeName(Schema):
     name: str
 
 
-class LanguageOut(Schema):
+class PersonLanguageOut(Schema):
     code: str
     name: str
     proficiency: int = Field(description="0–5, or 6 for a native speaker")
@@ -78,7 +78,7 @@ class PersonOut(Schema):
     country: CodeName | None = None
     region: CodeName | None = None
     time_zone: str | None = None
-    languages: list[LanguageOut] | None = None
+    languages: list[PersonLanguageOut] | None = None
     skills: list[SkillLevelOut] | None = None
     offers: list[OfferOut] | None = None
     wants: list[SkillRefOut] | None = None
@@ -102,7 +102,7 @@ class LanguageIn(Schema):
     proficiency: int = Field(ge=0, le=6)
 
 
-class SkillIn(Schema):
+class PersonSkillIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(max_length=80)
@@ -128,7 +128,7 @@ class ProfilePatch(Schema):
     availability: list[dict[str, Any]] | None = None
     mentoring_capacity: int | None = None
     languages: list[LanguageIn] | None = None
-    skills: list[SkillIn] | None = None
+    skills: list[PersonSkillIn] | None = None
     visibility: dict[str, VisibilityName] | None = Field(
         None, description="Field group → private, members or public"
     )

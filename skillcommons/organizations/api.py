@@ -116,7 +116,7 @@ class SkillLineOut(Schema):
     note: str
 
 
-class PersonOut(Schema):
+class MemberOut(Schema):
     username: str
     url: str
     role: str
@@ -135,8 +135,8 @@ class OrganizationOut(OrganizationFields):
     website: str
     has: list[SkillLineOut]
     needs: list[SkillLineOut]
-    organizers: list[PersonOut]
-    members: list[PersonOut]
+    organizers: list[MemberOut]
+    members: list[MemberOut]
     your_membership: MembershipOut | None
 
 
@@ -160,7 +160,7 @@ class OrganizationIn(Schema):
     first_organizer: str | None = None
 
 
-class SkillIn(Schema):
+class OrganizationSkillIn(Schema):
     skill: str
     kind: str
     level: int | None = None
@@ -176,7 +176,7 @@ class OrganizationPatch(Schema):
     region: str | None = None
     languages: list[str] | None = None
     is_active: bool | None = None
-    skills: list[SkillIn] | None = None
+    skills: list[OrganizationSkillIn] | None = None
 
 
 class MembershipIn(Schema):
