@@ -424,6 +424,16 @@ def _check_range(name: str, values: Any, low: int, high: int) -> None:
         raise ValueError(f"{name} must be from {low} to {high}.")
 
 
+@dataclass(frozen=True)
+class SkillFit:
+    """Rows related to one wanted skill, with the relation and level of their closest skill."""
+
+    rows: Int32Array
+    relation: Int8Array
+    level: Int8Array
+    best_skill: Int32Array
+
+
 class MentorTable:
     """Everyone who offers skills, packed: one row per mentor.
 
@@ -494,8 +504,7 @@ class MentorTable:
         if self.region_boost.shape != (n_regions,):
             raise ValueError("region_boost needs one value per region.")
         self.skill_ptr, self.skill_rows = _postings(self.skill_ids, len(tree))
-        # Language lookup for a query: index -1 (padding) reads the extra last slot, always 0.
-        self._lang_pad = n_languages
+        self._fits: dict[int, SkillFit] = {}
 
     @classmethod
     def from_records(
@@ -557,6 +566,33 @@ class MentorTable:
             load=int(self.load[row]),
             region=int(self.region[row]),
         )
+
+    def skill_fit(self, skill: int) -> SkillFit:
+        """The mentors holding a skill related to ``skill``, with their closest skill (highest
+        relation, then highest level). Depends only on the skills, so it is computed once per
+        skill and cached; loads and other columns may change in place without invalidating it."""
+        fit = self._fits.get(skill)
+        if fit is None:
+            rows = self.candidates(skill)
+            sk = self.skill_ids[rows]
+            rel = self.tree.relation(sk, skill)
+            key = np.where(rel > 0, rel * 8 + self.skill_levels[rows], -1)
+            pick = np.argmax(key, axis=1)
+            r = np.arange(len(rows))
+            best_key = key[r, pick]
+            fit = SkillFit(
+                rows=rows,
+                relation=np.where(best_key >= 0, best_key // 8, 0).astype(np.int8),
+                level=np.where(best_key >= 0, best_key % 8, 0).astype(np.int8),
+                best_skill=sk[r, pick].astype(np.int32),
+            )
+            self._fits[skill] = fit
+        return fit
+
+    def prepare(self) -> None:
+        """Compute :meth:`skill_fit` for every skill now rather than on first use."""
+        for skill in range(len(self.tree)):
+            self.skill_fit(skill)
 
     def candidates(self, skill: int) -> Int32Array:
         """Rows holding any skill related to ``skill``, ascending."""
@@ -685,30 +721,32 @@ def _hours(a: UIntArray, b: UIntArray) -> IntArray:
 
 
 def score_mentors(table: MentorTable, query: Query, weights: Weights) -> _Scored:
-    """Score the mentors holding a skill related to ``query.skill`` (internal; see top_k)."""
+    """Score the mentors holding a skill related to ``query.skill`` (internal; see top_k).
+    Exclusions are applied first so the remaining components are computed for fewer rows."""
     _validate_query(query, table.tree, table.n_languages)
-    rows = table.candidates(query.skill)
-    tree = table.tree
-    sk = table.skill_ids[rows]
-    rel = tree.relation(sk, query.skill)
-    key = np.where(rel > 0, rel * 8 + table.skill_levels[rows], -1)
-    pick = np.argmax(key, axis=1)
-    r = np.arange(len(rows))
-    best_key = key[r, pick].astype(np.int64)
-    relation = np.where(best_key >= 0, best_key // 8, 0).astype(np.int64)
-    level = np.where(best_key >= 0, best_key % 8, 0).astype(np.int64)
-    best_skill = sk[r, pick].astype(np.int64)
-
-    lookup = _language_lookup(query.languages, table.n_languages)
-    language_best, best_language = _best_language(
-        table.lang_ids[rows], table.lang_prof[rows], lookup
-    )
-    hours = _hours(table.availability[rows], mask_words(query.availability)[None, :])
-    method_hit = (table.methods[rows] & query.methods) != 0
+    fit = table.skill_fit(query.skill)
+    rows = fit.rows
     capacity = table.capacity[rows]
     free = capacity - table.load[rows]
-    region = table.region[rows]
+    lookup = _language_lookup(query.languages, table.n_languages)
+    # min(a, b) >= 3 exactly when both people use the language at 3 or better.
+    shared = np.minimum(table.lang_prof[rows], lookup[table.lang_ids[rows]])
+    language_best = shared.max(axis=1).astype(np.int64)
+    keep = (language_best >= USABLE_PROFICIENCY) & (free > 0)
+    if query.exclude_ids:
+        excluded = np.fromiter(query.exclude_ids, dtype=np.int64)
+        keep &= ~np.isin(table.ids[rows], excluded)
+    kept = np.flatnonzero(keep)
+    rows = rows[kept]
+    capacity = capacity[kept]
+    free = free[kept]
+    language_best = language_best[kept]
+    relation = fit.relation[kept].astype(np.int64)
+    level = fit.level[kept].astype(np.int64)
+    hours = _hours(table.availability[rows], mask_words(query.availability)[None, :])
+    method_hit = (table.methods[rows] & query.methods) != 0
     if query.spread_regions and query.region >= 0:
+        region = table.region[rows]
         different = (region >= 0) & (region != query.region)
         region_bonus = np.where(different, table.region_boost[np.maximum(region, 0)], 0.0)
     else:
@@ -725,20 +763,16 @@ def score_mentors(table: MentorTable, query: Query, weights: Weights) -> _Scored
         capacity=capacity,
         region_bonus=region_bonus,
     )
-    keep = (relation > 0) & (language_best >= USABLE_PROFICIENCY) & (free > 0)
-    if query.exclude_ids:
-        excluded = np.fromiter(query.exclude_ids, dtype=np.int64)
-        keep &= ~np.isin(table.ids[rows], excluded)
     return _Scored(
         rows=rows,
-        keep=keep,
+        keep=np.ones(len(rows), dtype=np.bool_),
         points=points,
         total=total,
         relation=relation,
-        best_skill=best_skill,
+        best_skill=fit.best_skill[kept].astype(np.int64),
         level=level,
         desired=np.full(len(rows), query.desired_level, dtype=np.int64),
-        best_language=best_language,
+        best_language=np.zeros(0, dtype=np.int64),  # found for the chosen few only
         language_best=language_best,
         hours=hours,
         method_hit=method_hit,
@@ -775,15 +809,19 @@ def _mentor_match(
 ) -> Match:
     row = int(scored.rows[p])
     points = {name: float(scored.points[name][p]) for name in COMPONENTS}
+    lookup = _language_lookup(query.languages, table.n_languages)
+    language_best, best_language = _best_language(
+        table.lang_ids[row : row + 1], table.lang_prof[row : row + 1], lookup
+    )
     explanation = _explain(
         weights=weights,
         relation=int(scored.relation[p]),
         skill=int(scored.best_skill[p]),
         level=int(scored.level[p]),
         desired=query.desired_level,
-        language=int(scored.best_language[p]),
-        language_best=int(scored.language_best[p]),
-        language_code=table.language_code(int(scored.best_language[p])),
+        language=int(best_language[0]),
+        language_best=int(language_best[0]),
+        language_code=table.language_code(int(best_language[0])),
         hours=int(scored.hours[p]),
         method_hit=bool(scored.method_hit[p]),
         methods_asked=query.methods != 0,
