@@ -97,12 +97,17 @@ class StaticDocumentLoader:
 
     def __call__(self, url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The pyld document loader interface: a RemoteDocument dictionary."""
-        return {
+        remote = {
             "contentType": "application/ld+json",
             "contextUrl": None,
             "documentUrl": url,
             "document": self.document(url),
         }
+        if url in bundled_context_files():
+            # pyld keeps a processed remote context between operations only when it is tagged
+            # static; bundled contexts never change, so they are processed once per loader.
+            remote["tag"] = "static"
+        return remote
 
     def jsonld_options(self) -> dict[str, Any]:
         """Options that make a pyld call use only this loader."""
