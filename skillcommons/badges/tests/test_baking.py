@@ -19,6 +19,8 @@ from skillcommons.badges.baking import (
     unbake_svg,
 )
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 CREDENTIAL: dict[str, Any] = {
     "@context": ["https://www.w3.org/ns/credentials/v2"],
     "type": ["VerifiableCredential", "OpenBadgeCredential"],

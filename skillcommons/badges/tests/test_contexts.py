@@ -1,8 +1,5 @@
 import hashlib
 import json
-import socket
-import urllib.request
-from typing import Any, NoReturn
 
 import pytest
 from pyld import jsonld
@@ -19,23 +16,7 @@ from skillcommons.badges.signing import canonicalize, generate_private_key, sign
 
 from .credentials import CREATED, open_badge_credential
 
-
-@pytest.fixture
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make any attempt to open a connection fail loudly."""
-
-    def refuse(*args: Any, **kwargs: Any) -> NoReturn:
-        raise AssertionError("the network was used")
-
-    monkeypatch.setattr(socket, "socket", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-    try:
-        import requests
-
-        monkeypatch.setattr(requests.Session, "request", refuse)
-    except ImportError:  # pragma: no cover - requests is optional
-        pass
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def test_every_indexed_context_is_bundled_and_parses() -> None:
@@ -86,7 +67,6 @@ def test_a_supplied_document_cannot_replace_a_bundled_context() -> None:
         StaticDocumentLoader({"https://www.w3.org/ns/credentials/v2": {"@context": {}}})
 
 
-@pytest.mark.usefixtures("no_network")
 def test_unbundled_context_is_a_clear_error_without_network() -> None:
     credential = open_badge_credential("did:example:issuer")
     credential["@context"].append("https://contexts.example.org/unknown/v1")
@@ -96,7 +76,6 @@ def test_unbundled_context_is_a_clear_error_without_network() -> None:
     assert "never fetched from the network" in str(caught.value)
 
 
-@pytest.mark.usefixtures("no_network")
 def test_signing_with_an_unbundled_context_is_refused_without_network() -> None:
     credential = open_badge_credential("did:example:issuer")
     credential["@context"][1] = "https://purl.imsglobal.org/spec/ob/v3p0/context-9.9.9.json"
@@ -109,7 +88,6 @@ def test_signing_with_an_unbundled_context_is_refused_without_network() -> None:
         )
 
 
-@pytest.mark.usefixtures("no_network")
 def test_the_bundled_loader_alone_expands_an_open_badge() -> None:
     expanded = jsonld.expand(
         open_badge_credential("did:example:issuer"), bundled_loader().jsonld_options()
@@ -120,3 +98,17 @@ def test_the_bundled_loader_alone_expands_an_open_badge() -> None:
 def test_index_lists_only_files_that_exist() -> None:
     index = json.loads((CONTEXTS_DIR / "index.json").read_text(encoding="utf-8"))
     assert {(CONTEXTS_DIR / name).is_file() for name in index.values()} == {True}
+
+
+def test_a_supplied_context_stays_with_its_loader() -> None:
+    url = "https://issuer.example.org/contexts/extra.jsonld"
+    extra = {"@context": {"wikidataItem": "https://www.wikidata.org/prop/direct/P1"}}
+    document = {"@context": [url], "@id": "urn:x", "wikidataItem": "Q42"}
+    with_extra = StaticDocumentLoader({url: extra})
+    assert jsonld.expand(document, with_extra.jsonld_options())
+    # pyld's process-wide cache would keep it; each loader's own cache does not.
+    with pytest.raises(DocumentNotAvailableError):
+        canonicalize(document)
+    with pytest.raises(DocumentNotAvailableError):
+        canonicalize(document, loader=StaticDocumentLoader())
+    assert "Q42" in canonicalize(document, loader=with_extra)

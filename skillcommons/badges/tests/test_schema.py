@@ -1,5 +1,7 @@
 from typing import Any
 
+import pytest
+
 from skillcommons.badges.schema import schema_problems
 from skillcommons.badges.signing import (
     did_key,
@@ -9,6 +11,8 @@ from skillcommons.badges.signing import (
 )
 
 from .credentials import CREATED, open_badge_credential, vector
+
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def _signed() -> dict[str, Any]:

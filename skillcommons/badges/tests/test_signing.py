@@ -30,6 +30,8 @@ from skillcommons.badges.signing import (
 
 from .credentials import CREATED, VECTOR_DIR, open_badge_credential, vector
 
+pytestmark = pytest.mark.usefixtures("no_network")
+
 # --- the 1EdTech known-answer test --------------------------------------------------------------
 
 
@@ -484,3 +486,31 @@ def test_an_already_signed_credential_is_not_signed_again(
         sign_credential(
             signed, private_key=issuer_key, verification_method="did:example:x#k", created=CREATED
         )
+
+
+def test_a_version_1_credential_without_the_data_integrity_context_cannot_carry_the_proof(
+    issuer_key: Ed25519PrivateKey,
+) -> None:
+    credential: dict[str, Any] = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": did_key(issuer_key.public_key()),
+        "issuanceDate": "2026-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:someone"},
+    }
+    with pytest.raises(UndefinedTermError) as caught:
+        sign_credential(
+            credential,
+            private_key=issuer_key,
+            verification_method=did_key_verification_method(issuer_key.public_key()),
+            created=CREATED,
+        )
+    assert "DataIntegrityProof" in caught.value.terms
+    credential["@context"].append("https://w3id.org/security/data-integrity/v2")
+    signed = sign_credential(
+        credential,
+        private_key=issuer_key,
+        verification_method=did_key_verification_method(issuer_key.public_key()),
+        created=CREATED,
+    )
+    assert _verify(signed).verified
