@@ -574,8 +574,10 @@ def _check_proof_options(
         )
     created = proof.get("created")
     if created is not None and not (isinstance(created, str) and _DATETIME.match(created)):
-        raise _CheckFailedError(_("The proof's creation time %(created)s is not a valid date and time."),
-                      created=str(created))  # fmt: skip
+        raise _CheckFailedError(
+            _("The proof's creation time %(created)s is not a valid date and time."),
+            created=str(created),
+        )
     for name in ("verificationMethod", "proofValue"):
         if not isinstance(proof.get(name), str):
             raise _CheckFailedError(_("The proof has no %(field)s."), field=name)
