@@ -137,6 +137,13 @@ def _smallest_published(
     return int(candidates[order[0]])
 
 
+def complementary_suppression(n: IntArray, primary: BoolArray, relations: Relations) -> BoolArray:
+    """The one-relation-at-a-time heuristic alone (``suppress`` adds the audit on top)."""
+    suppressed = np.asarray(primary, dtype=np.bool_).copy()
+    _complement_to_fixed_point(n, suppressed, relations)
+    return suppressed
+
+
 def _complement_to_fixed_point(n: IntArray, suppressed: BoolArray, relations: Relations) -> None:
     relation_of = relations.relation_ids()
     while True:

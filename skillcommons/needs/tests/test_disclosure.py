@@ -10,6 +10,7 @@ from hypothesis.extra.numpy import arrays
 
 from skillcommons.needs.disclosure import (
     Relations,
+    complementary_suppression,
     primary_suppression,
     recover,
     recoverable_cells,
@@ -76,6 +77,19 @@ def test_two_hidden_cells_in_a_row_can_still_be_recovered_through_their_columns(
     assert recoverable_cells(hidden, relations).tolist() == [0, 1]
     hidden[[4, 5]] = True  # row 1, columns 0 and 1: a rectangle
     assert recoverable_cells(hidden, relations).size == 0
+
+
+def test_the_audit_catches_what_the_line_by_line_heuristic_misses() -> None:
+    n, relations = table_with_margins(
+        np.array([[11, 4, 1, 4], [5, 6, 11, 6], [8, 10, 4, 3], [2, 6, 11, 7]])
+    )
+    k = np.full(n.size, 5)
+    heuristic = complementary_suppression(n, primary_suppression(n, k), relations)
+    leaked = recoverable_cells(heuristic, relations)
+    assert np.any(n[leaked] > 0), "every line has two hidden cells, yet lines combined leak"
+    outcome = suppress(n, k, relations)
+    assert outcome.audit_rounds >= 1
+    assert np.all(n[recoverable_cells(outcome.suppressed, relations)] == 0)
 
 
 def test_relations_that_do_not_hold_are_refused() -> None:
