@@ -7,17 +7,32 @@ schema they document.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from skillcommons.accounts import actions as account_actions
 from skillcommons.accounts.models import User
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    # Schemathesis calls the WSGI handler directly, which closes "old" database connections when a
+    # request starts and ends; inside a test transaction that would close the test's own
+    # connection (PostgreSQL). Django's test client disconnects the same receiver for this reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
