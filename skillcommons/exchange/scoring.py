@@ -573,21 +573,24 @@ class MentorTable:
         skill and cached; loads and other columns may change in place without invalidating it."""
         fit = self._fits.get(skill)
         if fit is None:
-            rows = self.candidates(skill)
-            sk = self.skill_ids[rows]
-            rel = self.tree.relation(sk, skill)
-            key = np.where(rel > 0, rel * 8 + self.skill_levels[rows], -1)
-            pick = np.argmax(key, axis=1)
-            r = np.arange(len(rows))
-            best_key = key[r, pick]
-            fit = SkillFit(
-                rows=rows,
-                relation=np.where(best_key >= 0, best_key // 8, 0).astype(np.int8),
-                level=np.where(best_key >= 0, best_key % 8, 0).astype(np.int8),
-                best_skill=sk[r, pick].astype(np.int32),
-            )
+            fit = self.fit_rows(skill, self.candidates(skill))
             self._fits[skill] = fit
         return fit
+
+    def fit_rows(self, skill: int, rows: Int32Array) -> SkillFit:
+        """The closest skill of each of ``rows`` to ``skill`` (see :meth:`skill_fit`)."""
+        sk = self.skill_ids[rows]
+        rel = self.tree.relation(sk, skill)
+        key = np.where(rel > 0, rel * 8 + self.skill_levels[rows], -1)
+        pick = np.argmax(key, axis=1)
+        r = np.arange(len(rows))
+        best_key = key[r, pick]
+        return SkillFit(
+            rows=rows,
+            relation=np.where(best_key >= 0, best_key // 8, 0).astype(np.int8),
+            level=np.where(best_key >= 0, best_key % 8, 0).astype(np.int8),
+            best_skill=sk[r, pick].astype(np.int32),
+        )
 
     def prepare(self) -> None:
         """Compute :meth:`skill_fit` for every skill now rather than on first use."""
@@ -665,11 +668,10 @@ def _common_components(
     capacity: Any,
     region_bonus: FloatArray,
 ) -> tuple[dict[str, FloatArray], FloatArray]:
-    skill_points = np.select(
-        [relation == EXACT, relation == PARENT_OR_CHILD, relation == SIBLING],
-        [weights.skill_exact, weights.skill_parent_or_child, weights.skill_sibling],
-        0.0,
-    ).astype(np.float64)
+    by_relation = np.array(
+        [0.0, weights.skill_sibling, weights.skill_parent_or_child, weights.skill_exact]
+    )
+    skill_points = by_relation[relation]
     level_points = weights.level * level_fraction(level - desired)
     language_points = weights.language * language_fraction(np.maximum(language_best, 2))
     sat = weights.availability_saturation_hours
@@ -679,18 +681,22 @@ def _common_components(
         np.asarray(free, dtype=np.float64) / np.maximum(capacity, 1)
     )
     region_points = weights.region * region_bonus
-    n = len(relation)
+    parts = (
+        skill_points,
+        level_points,
+        language_points,
+        availability_points,
+        method_points,
+        capacity_points,
+        region_points,
+    )
+    shape = np.broadcast_shapes(*(np.shape(part) for part in parts))
     points = {
-        "skill": np.broadcast_to(skill_points, n).astype(np.float64),
-        "level": np.broadcast_to(level_points, n).astype(np.float64),
-        "language": np.broadcast_to(language_points, n).astype(np.float64),
-        "availability": np.broadcast_to(availability_points, n).astype(np.float64),
-        "method": np.broadcast_to(method_points, n).astype(np.float64),
-        "capacity": np.broadcast_to(capacity_points, n).astype(np.float64),
-        "region": np.broadcast_to(region_points, n).astype(np.float64),
+        name: np.broadcast_to(np.asarray(part, dtype=np.float64), shape)
+        for name, part in zip(COMPONENTS, parts, strict=True)
     }
-    total = points["skill"].copy()
-    for name in COMPONENTS[1:]:
+    total = points["skill"] + points["level"]
+    for name in COMPONENTS[2:]:
         total = total + points[name]
     return points, total
 
@@ -720,11 +726,15 @@ def _hours(a: UIntArray, b: UIntArray) -> IntArray:
     return counts
 
 
-def score_mentors(table: MentorTable, query: Query, weights: Weights) -> _Scored:
-    """Score the mentors holding a skill related to ``query.skill`` (internal; see top_k).
-    Exclusions are applied first so the remaining components are computed for fewer rows."""
+def score_mentors(
+    table: MentorTable, query: Query, weights: Weights, fit: SkillFit | None = None
+) -> _Scored:
+    """Score the mentors holding a skill related to ``query.skill`` (or only the rows of
+    ``fit``) and drop the excluded ones (internal; see top_k). Exclusions are applied first so
+    the remaining components are computed for fewer rows."""
     _validate_query(query, table.tree, table.n_languages)
-    fit = table.skill_fit(query.skill)
+    if fit is None:
+        fit = table.skill_fit(query.skill)
     rows = fit.rows
     capacity = table.capacity[rows]
     free = capacity - table.load[rows]
@@ -804,6 +814,32 @@ def top_k(table: MentorTable, query: Query, k: int, weights: Weights | None = No
     return [_mentor_match(table, query, weights, scored, int(p)) for p in picks]
 
 
+def rank(
+    table: MentorTable, query: Query, k: int, weights: Weights | None = None
+) -> tuple[Int32Array, FloatArray]:
+    """:func:`top_k` without explanations: the rows and scores of the ``k`` best mentors, in the
+    same order. For bulk use (the batch matcher); explain the few you show with
+    :func:`explain_row`."""
+    weights = weights or Weights()
+    scored = score_mentors(table, query, weights)
+    picks = _select(scored.total, scored.keep, (table.load[scored.rows], table.ids[scored.rows]), k)
+    return scored.rows[picks], scored.total[picks]
+
+
+def explain_row(
+    table: MentorTable, query: Query, row: int, weights: Weights | None = None
+) -> Match | None:
+    """The scored, explained match of mentor ``row`` for ``query``; None if excluded."""
+    weights = weights or Weights()
+    fit = table.fit_rows(query.skill, np.array([row], dtype=np.int32))
+    if fit.relation[0] == UNRELATED:
+        return None
+    scored = score_mentors(table, query, weights, fit)
+    if not len(scored.rows):
+        return None
+    return _mentor_match(table, query, weights, scored, 0)
+
+
 def _mentor_match(
     table: MentorTable, query: Query, weights: Weights, scored: _Scored, p: int
 ) -> Match:
@@ -836,6 +872,163 @@ def _mentor_match(
         score=float(scored.total[p]),
         load=int(table.load[row]),
         explanation=explanation,
+    )
+
+
+RANK_MANY_CHUNK = 256  # mentees scored together: bounds the (mentees × mentors) matrices
+
+
+def rank_many(
+    table: MentorTable, queries: Sequence[Query], k: int, weights: Weights | None = None
+) -> tuple[IntArray, Int32Array, FloatArray, IntArray]:
+    """:func:`rank` for many queries at once, as flat arrays sorted by query then rank: (query
+    index, mentor row, score, 1-based rank). Same rows, order and scores as calling
+    :func:`rank` per query (tested), but queries wanting the same skill are scored together as a
+    (queries × mentors) matrix, which is what makes a 50,000-mentee batch fast."""
+    weights = weights or Weights()
+    for query in queries:
+        _validate_query(query, table.tree, table.n_languages)
+    by_skill: dict[int, list[int]] = {}
+    for i, query in enumerate(queries):
+        by_skill.setdefault(query.skill, []).append(i)
+    id_to_row: dict[int, int] | None = None
+    if any(q.exclude_ids for q in queries):
+        id_to_row = {int(v): r for r, v in enumerate(table.ids.tolist())}
+    out: list[tuple[IntArray, Int32Array, FloatArray, IntArray]] = []
+    for skill, members in by_skill.items():
+        fit = table.skill_fit(skill)
+        # Columns ordered by the tie-break (lower load, then lower id): among equal scores the
+        # lower column wins.
+        order = np.lexsort((table.ids[fit.rows], table.load[fit.rows]))
+        rows = fit.rows[order]
+        capacity = table.capacity[rows]
+        free = capacity - table.load[rows]
+        usable_cols = np.flatnonzero(free > 0)
+        rows, capacity, free = rows[usable_cols], capacity[usable_cols], free[usable_cols]
+        relation = fit.relation[order][usable_cols].astype(np.int64)
+        level = fit.level[order][usable_cols].astype(np.int64)
+        for start in range(0, len(members), RANK_MANY_CHUNK):
+            chunk = members[start : start + RANK_MANY_CHUNK]
+            out.append(
+                _rank_chunk(
+                    table,
+                    [queries[i] for i in chunk],
+                    np.array(chunk, dtype=np.int64),
+                    rows,
+                    relation,
+                    level,
+                    free,
+                    capacity,
+                    k,
+                    weights,
+                    id_to_row,
+                )
+            )
+    if not out:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, np.zeros(0, dtype=np.int32), np.zeros(0), empty
+    query_index = np.concatenate([o[0] for o in out])
+    mentor_rows = np.concatenate([o[1] for o in out])
+    scores = np.concatenate([o[2] for o in out])
+    ranks = np.concatenate([o[3] for o in out])
+    final = np.lexsort((ranks, query_index))
+    return query_index[final], mentor_rows[final], scores[final], ranks[final]
+
+
+def _rank_chunk(
+    table: MentorTable,
+    queries: Sequence[Query],
+    query_index: IntArray,
+    rows: Int32Array,
+    relation: IntArray,
+    level: IntArray,
+    free: Any,
+    capacity: Any,
+    k: int,
+    weights: Weights,
+    id_to_row: Mapping[int, int] | None,
+) -> tuple[IntArray, Int32Array, FloatArray, IntArray]:
+    m, c = len(queries), len(rows)
+    # Shared usable language, best level: for each threshold t, does some language reach t on
+    # both sides? Each person's languages at level >= t are a bitset over the languages these
+    # queries use (64 per word), so one AND answers it for every pair.
+    wanted = sorted({lang for q in queries for lang, p in q.languages if p >= USABLE_PROFICIENCY})
+    local = np.full(table.n_languages + 1, -1, dtype=np.int64)
+    local[wanted] = np.arange(len(wanted))
+    mentor_local = local[table.lang_ids[rows]]
+    mentor_prof = table.lang_prof[rows]
+    language_best = np.zeros((m, c), dtype=np.int64)
+    n_words = (len(wanted) + 63) // 64
+    one = np.uint64(1)
+    for t in range(USABLE_PROFICIENCY, NATIVE_PROFICIENCY + 1):
+        query_bits = np.zeros((m, n_words), dtype=np.uint64)
+        for i, q in enumerate(queries):
+            for lang, p in q.languages:
+                if p >= t:
+                    col = int(local[lang])
+                    query_bits[i, col // 64] |= one << np.uint64(col % 64)
+        mentor_bits = np.zeros((c, n_words), dtype=np.uint64)
+        for slot in range(mentor_local.shape[1]):
+            j = mentor_local[:, slot]
+            on = (j >= 0) & (mentor_prof[:, slot] >= t)
+            bit = np.left_shift(one, (np.maximum(j, 0) % 64).astype(np.uint64))
+            for word in range(n_words):
+                hit = on & (j // 64 == word)
+                mentor_bits[hit, word] |= bit[hit]
+        shared = np.zeros((m, c), dtype=np.bool_)
+        for word in range(n_words):
+            shared |= (query_bits[:, word, None] & mentor_bits[None, :, word]) != 0
+        language_best = np.where(shared, t, language_best)
+    query_hours = np.stack([mask_words(q.availability) for q in queries])
+    hours = np.bitwise_count(query_hours[:, None, :] & table.availability[rows][None, :, :]).sum(
+        axis=2, dtype=np.int64
+    )
+    query_methods = np.array([q.methods for q in queries], dtype=np.int64)
+    method_hit = (query_methods[:, None] & table.methods[rows][None, :]) != 0
+    desired = np.array([q.desired_level for q in queries], dtype=np.int64)[:, None]
+    region = table.region[rows]
+    boost = np.where(region >= 0, table.region_boost[np.maximum(region, 0)], 0.0)
+    spread = np.array([q.spread_regions and q.region >= 0 for q in queries])
+    query_region = np.array([q.region for q in queries], dtype=np.int64)
+    different = (region[None, :] >= 0) & (region[None, :] != query_region[:, None])
+    region_bonus = np.where(spread[:, None] & different, boost[None, :], 0.0)
+    _points, total = _common_components(
+        weights=weights,
+        relation=relation[None, :],
+        level=level[None, :],
+        desired=desired,
+        language_best=language_best,
+        hours=hours,
+        method_hit=method_hit,
+        free=free[None, :],
+        capacity=capacity[None, :],
+        region_bonus=region_bonus,
+    )
+    keep = language_best >= USABLE_PROFICIENCY
+    if id_to_row is not None:
+        for i, q in enumerate(queries):
+            for excluded in q.exclude_ids:
+                row = id_to_row.get(excluded)
+                if row is None:
+                    continue
+                hits = np.flatnonzero(rows == row)
+                keep[i, hits] = False
+    masked = np.where(keep, total, -np.inf)
+    if c > k:
+        threshold = -np.partition(-masked, k - 1, axis=1)[:, k - 1]
+        keep &= masked >= threshold[:, None]
+    qi, column = np.nonzero(keep)
+    score = total[qi, column]
+    order = np.lexsort((column, -score, qi))
+    qi, column, score = qi[order], column[order], score[order]
+    first = np.searchsorted(qi, qi, side="left")
+    position = np.arange(len(qi)) - first
+    within = position < k
+    return (
+        query_index[qi[within]],
+        rows[column[within]].astype(np.int32),
+        score[within],
+        (position[within] + 1).astype(np.int64),
     )
 
 

@@ -24,8 +24,11 @@ from skillcommons.exchange.scoring import (
     Query,
     SkillTree,
     Weights,
+    explain_row,
     hours_mask,
     mask_words,
+    rank,
+    rank_many,
     top_k,
     top_learners,
     words_mask,
@@ -270,3 +273,87 @@ def test_a_full_mentor_helps_no_new_learner() -> None:
     wants = [random_want(random.Random(1), 1, len(PARENTS))]
     learners = LearnerTable(wants, tree=TREE, n_languages=N_LANGUAGES, n_regions=N_REGIONS)
     assert top_learners(learners, mentor(2, wants[0].skill, capacity=2, load=2), 5) == []
+
+
+def test_rank_and_explain_row_agree_with_top_k() -> None:
+    rng = random.Random(5)
+    parents = random_parents(rng)
+    tree = SkillTree(parents)
+    mentors = [random_mentor(rng, i, len(parents)) for i in range(1, 80)]
+    t = MentorTable.from_records(mentors, tree=tree, n_languages=N_LANGUAGES, n_regions=N_REGIONS)
+    checked = 0
+    for _ in range(30):
+        query = random_query(rng, len(parents))
+        full = top_k(t, query, 6)
+        rows, scores = rank(t, query, 6)
+        assert [m.row for m in full] == rows.tolist()
+        assert [m.score for m in full] == scores.tolist()
+        for m in full:
+            again = explain_row(t, query, m.row)
+            assert again is not None
+            assert again.score == m.score
+            assert again.explanation == m.explanation
+            checked += 1
+        shown = {m.row for m in full}
+        for row in range(len(t)):
+            if row not in shown and explain_row(t, query, row) is not None:
+                assert len(full) == 6  # only left out because k was reached
+    assert checked > 20
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 8))
+def test_rank_many_equals_rank_per_query(seed: int, k: int) -> None:
+    rng = random.Random(seed)
+    parents = random_parents(rng)
+    tree = SkillTree(parents)
+    mentors = [random_mentor(rng, i, len(parents)) for i in range(1, 50)]
+    t = MentorTable.from_records(
+        mentors,
+        tree=tree,
+        n_languages=N_LANGUAGES,
+        n_regions=N_REGIONS,
+        region_boost=[1.0, 1.5, 2.0],
+    )
+    queries = [random_query(rng, len(parents)) for _ in range(25)]
+    queries = [
+        Query(**{**q.__dict__, "exclude_ids": frozenset({rng.randrange(1, 50)})}) for q in queries
+    ]
+    query_index, rows, scores, ranks = rank_many(t, queries, k)
+    for i, query in enumerate(queries):
+        expected_rows, expected_scores = rank(t, query, k)
+        mine = query_index == i
+        assert rows[mine].tolist() == expected_rows.tolist()
+        assert scores[mine].tolist() == expected_scores.tolist()
+        assert ranks[mine].tolist() == list(range(1, len(expected_rows) + 1))
+
+
+def test_rank_many_handles_more_than_64_languages() -> None:
+    rng = random.Random(3)
+    n_languages = 150
+    mentors = [
+        mentor(
+            i,
+            rng.choice([1, 3, 4]),
+            languages=tuple(
+                (lang, rng.randint(2, 6)) for lang in rng.sample(range(n_languages), 3)
+            ),
+        )
+        for i in range(1, 120)
+    ]
+    t = MentorTable.from_records(mentors, tree=TREE, n_languages=n_languages, n_regions=N_REGIONS)
+    queries = [
+        ask(
+            3,
+            languages=tuple(
+                (lang, rng.randint(3, 6)) for lang in rng.sample(range(n_languages), 4)
+            ),
+        )
+        for _ in range(40)
+    ]
+    query_index, rows, scores, _ranks = rank_many(t, queries, 5)
+    assert len(rows) > 20
+    for i, query in enumerate(queries):
+        expected_rows, expected_scores = rank(t, query, 5)
+        assert rows[query_index == i].tolist() == expected_rows.tolist()
+        assert scores[query_index == i].tolist() == expected_scores.tolist()
