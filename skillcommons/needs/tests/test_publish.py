@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from skillcommons.needs import synthetic
-from skillcommons.needs.aggregate import build_cube
+from skillcommons.needs.aggregate import AssessmentRows, Dimension, SkillTree, build_cube
 from skillcommons.needs.disclosure import primary_suppression, recover
 from skillcommons.needs.publish import (
     ALL,
@@ -85,3 +85,31 @@ def test_a_protection_list_naming_an_unknown_country_is_refused(
         publish(cube, Policy(protected_countries=frozenset({"Atlantis"})))
     with pytest.raises(ValueError, match="cannot be below"):
         Policy(k=5, protected_k=3)
+
+
+def test_a_region_made_of_one_protected_country_is_hidden_with_it() -> None:
+    # Country "a" (protected, 7 respondents) is the only country of region "north"; "b" and "c"
+    # (30 and 40 respondents) make up "south". Everyone answered skill 1.
+    country = np.array([0] * 7 + [1] * 30 + [2] * 40, dtype=np.int64)
+    size = country.size
+    rows = AssessmentRows(
+        respondent=np.arange(size, dtype=np.int64),
+        weight=np.ones(size),
+        skill=np.ones(size, dtype=np.int64),
+        proficiency=np.full(size, 2, dtype=np.int64),
+        importance=np.full(size, 3, dtype=np.int64),
+        wants_to_learn=np.zeros(size, dtype=np.bool_),
+        can_teach=np.zeros(size, dtype=np.bool_),
+        robustness=np.full(size, -1, dtype=np.int64),
+        dimensions={"region": np.array([0, 1, 1])[country], "country": country},
+    )
+    tree = SkillTree.from_parents({1: None})
+    dimensions = (Dimension("region", ("north", "south")), Dimension("country", ("a", "b", "c")))
+    cube = build_cube(rows, tree, dimensions)
+    unprotected = publish(cube, Policy())
+    assert unprotected.table("region").get("north", 1).n == 7
+    publication = publish(cube, Policy(protected_countries=frozenset({"a"})))
+    assert publication.table("country").get("a", 1).suppressed
+    assert publication.table("region").get("north", 1).suppressed
+    assert audit_publication(cube, publication).size == 0
+    assert all(c.n is None or c.n >= 5 for t in publication.tables for c in t.cells)
