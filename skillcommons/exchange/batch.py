@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from ortools.graph.python import min_cost_flow
 
 from .scoring import (
@@ -363,7 +364,14 @@ def _report(
                 _("No mentor with a free place offers a related skill in a language you share.")
             )
         elif all(m.kind == "full" for m in missed):
-            reason = Reason(_("All %(count)s suitable mentors are full."), {"count": stop - start})
+            reason = Reason(
+                ngettext_lazy(
+                    "Your only suitable mentor is full.",
+                    "All %(count)s suitable mentors are full.",
+                    "count",
+                ),
+                {"count": stop - start},
+            )
         elif all(m.kind in {"full", "quota"} for m in missed):
             reason = Reason(_("Your suitable mentors are full or their region's quota is reached."))
         else:

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 HOURS_PER_WEEK = 168
 AVAILABILITY_WORDS = 3  # 168 bits in three 64-bit words
@@ -219,8 +220,9 @@ class Reason:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        text = str(self.message)
-        return text % dict(self.params) if self.params else text
+        # ``%`` on a lazy message translates it now, in the active language; a plural message
+        # (ngettext_lazy with a named number) picks its form from the params.
+        return str(self.message % dict(self.params)) if self.params else str(self.message)
 
 
 @dataclass(frozen=True)
@@ -257,16 +259,49 @@ class Match:
     explanation: Explanation
 
 
-SKILL_REASONS: dict[int, Promise] = {
-    EXACT: _("Offers exactly the skill you asked for."),
-    PARENT_OR_CHILD: _("Offers a broader or narrower skill in the same branch."),
-    SIBLING: _("Offers a neighbouring skill in the same area."),
+# Sentences for the learner looking at a mentor, and for the mentor looking at a learner.
+SKILL_REASONS: dict[bool, dict[int, Promise]] = {
+    False: {
+        EXACT: _("Offers exactly the skill you asked for."),
+        PARENT_OR_CHILD: _("Offers a broader or narrower skill in the same branch."),
+        SIBLING: _("Offers a neighbouring skill in the same area."),
+    },
+    True: {
+        EXACT: _("Wants to learn exactly a skill you offer."),
+        PARENT_OR_CHILD: _("Wants a broader or narrower skill than one you offer."),
+        SIBLING: _("Wants a skill next to one you offer, in the same area."),
+    },
+}
+LEVEL_REASONS: dict[bool, tuple[Promise, Promise, Promise]] = {
+    False: (
+        _("Their level in it (%(level)s) is above the level you want (%(desired)s)."),
+        _("Their level in it (%(level)s) is the level you want (%(desired)s)."),
+        _("Their level in it (%(level)s) is below the level you want (%(desired)s)."),
+    ),
+    True: (
+        _("Your level (%(level)s) is above the level they want (%(desired)s)."),
+        _("Your level (%(level)s) is the level they want (%(desired)s)."),
+        _("Your level (%(level)s) is below the level they want (%(desired)s)."),
+    ),
+}
+METHOD_REASONS: dict[bool, tuple[Promise, Promise, Promise]] = {
+    # (no preference given, a preferred method matches, none matches)
+    False: (
+        _("You did not ask for a particular way to learn."),
+        _("Offers a way of learning you prefer."),
+        _("Prefers other ways of learning than the ones you asked for."),
+    ),
+    True: (
+        _("They did not ask for a particular way to learn."),
+        _("Prefers a way of learning you offer."),
+        _("Prefers other ways of learning than yours."),
+    ),
 }
 
 
 def _explain(
     *,
-    weights: Weights,
+    for_mentor: bool,
     relation: int,
     skill: int,
     level: int,
@@ -279,38 +314,36 @@ def _explain(
     methods_asked: bool,
     free: int,
     capacity: int,
-    region_points: float,
     points: Mapping[str, float],
 ) -> Explanation:
-    if level >= desired + 1:
-        level_reason = Reason(
-            _("Their level in it (%(level)s) is above the level you want (%(desired)s)."),
-            {"level": level, "desired": desired},
-        )
-    elif level == desired:
-        level_reason = Reason(
-            _("Their level in it (%(level)s) is the level you want (%(desired)s)."),
-            {"level": level, "desired": desired},
-        )
-    else:
-        level_reason = Reason(
-            _("Their level in it (%(level)s) is below the level you want (%(desired)s)."),
-            {"level": level, "desired": desired},
-        )
+    above, same, below = LEVEL_REASONS[for_mentor]
+    level_message = above if level >= desired + 1 else same if level == desired else below
     if hours:
         hours_reason = Reason(
-            _("You are both available %(hours)s hours a week at the same time."),
+            ngettext_lazy(
+                "You are both available %(hours)s hour a week at the same time.",
+                "You are both available %(hours)s hours a week at the same time.",
+                "hours",
+            ),
             {"hours": hours},
         )
     else:
         hours_reason = Reason(_("Your weekly availability does not overlap."))
-    if not methods_asked:
-        method_reason = Reason(_("You did not ask for a particular way to learn."))
-    elif method_hit:
-        method_reason = Reason(_("Offers the way of learning you prefer."))
+    no_preference, hit, miss = METHOD_REASONS[for_mentor]
+    method_message = no_preference if not methods_asked else hit if method_hit else miss
+    if for_mentor:
+        capacity_message = ngettext_lazy(
+            "You have %(free)s of %(capacity)s mentoring place free.",
+            "You have %(free)s of %(capacity)s mentoring places free.",
+            "capacity",
+        )
     else:
-        method_reason = Reason(_("Prefers other ways of learning than the one you asked for."))
-    if region_points:
+        capacity_message = ngettext_lazy(
+            "%(free)s of %(capacity)s mentoring place is free.",
+            "%(free)s of %(capacity)s mentoring places are free.",
+            "capacity",
+        )
+    if points["region"]:
         region_reason = Reason(_("Lives in another region: the exchange spreads opportunity."))
     else:
         region_reason = Reason(_("No regional spreading bonus."))
@@ -319,10 +352,15 @@ def _explain(
             Component(
                 "skill",
                 points["skill"],
-                Reason(SKILL_REASONS[relation]),
+                Reason(SKILL_REASONS[for_mentor][relation]),
                 {"skill": skill, "relation": relation},
             ),
-            Component("level", points["level"], level_reason, {"level": level, "desired": desired}),
+            Component(
+                "level",
+                points["level"],
+                Reason(level_message, {"level": level, "desired": desired}),
+                {"level": level, "desired": desired},
+            ),
             Component(
                 "language",
                 points["language"],
@@ -333,17 +371,14 @@ def _explain(
                 {"language": language, "proficiency": language_best},
             ),
             Component("availability", points["availability"], hours_reason, {"hours": hours}),
-            Component("method", points["method"], method_reason, {"match": method_hit}),
+            Component("method", points["method"], Reason(method_message), {"match": method_hit}),
             Component(
                 "capacity",
                 points["capacity"],
-                Reason(
-                    _("%(free)s of %(capacity)s mentoring places are free."),
-                    {"free": free, "capacity": capacity},
-                ),
+                Reason(capacity_message, {"free": free, "capacity": capacity}),
                 {"free": free, "capacity": capacity},
             ),
-            Component("region", region_points, region_reason, {}),
+            Component("region", points["region"], region_reason, {}),
         )
     )
 
@@ -648,8 +683,6 @@ class _Scored:
     relation: IntArray
     best_skill: IntArray
     level: IntArray
-    desired: IntArray
-    best_language: IntArray
     language_best: IntArray
     hours: IntArray
     method_hit: BoolArray
@@ -726,11 +759,11 @@ def _hours(a: UIntArray, b: UIntArray) -> IntArray:
     return counts
 
 
-def score_mentors(
+def _score_mentors(
     table: MentorTable, query: Query, weights: Weights, fit: SkillFit | None = None
 ) -> _Scored:
     """Score the mentors holding a skill related to ``query.skill`` (or only the rows of
-    ``fit``) and drop the excluded ones (internal; see top_k). Exclusions are applied first so
+    ``fit``) and drop the excluded ones (internal; see :func:`top_k`). Exclusions are applied first so
     the remaining components are computed for fewer rows."""
     _validate_query(query, table.tree, table.n_languages)
     if fit is None:
@@ -781,8 +814,6 @@ def score_mentors(
         relation=relation,
         best_skill=fit.best_skill[kept].astype(np.int64),
         level=level,
-        desired=np.full(len(rows), query.desired_level, dtype=np.int64),
-        best_language=np.zeros(0, dtype=np.int64),  # found for the chosen few only
         language_best=language_best,
         hours=hours,
         method_hit=method_hit,
@@ -807,7 +838,7 @@ def top_k(table: MentorTable, query: Query, k: int, weights: Weights | None = No
     """The ``k`` best mentors for ``query``: higher score first, then lower current load, then
     lower id. Excluded mentors (no related skill, no shared usable language, full) never appear."""
     weights = weights or Weights()
-    scored = score_mentors(table, query, weights)
+    scored = _score_mentors(table, query, weights)
     load = table.load[scored.rows]
     ids = table.ids[scored.rows]
     picks = _select(scored.total, scored.keep, (load, ids), k)
@@ -821,7 +852,7 @@ def rank(
     same order. For bulk use (the batch matcher); explain the few you show with
     :func:`explain_row`."""
     weights = weights or Weights()
-    scored = score_mentors(table, query, weights)
+    scored = _score_mentors(table, query, weights)
     picks = _select(scored.total, scored.keep, (table.load[scored.rows], table.ids[scored.rows]), k)
     return scored.rows[picks], scored.total[picks]
 
@@ -834,7 +865,7 @@ def explain_row(
     fit = table.fit_rows(query.skill, np.array([row], dtype=np.int32))
     if fit.relation[0] == UNRELATED:
         return None
-    scored = score_mentors(table, query, weights, fit)
+    scored = _score_mentors(table, query, weights, fit)
     if not len(scored.rows):
         return None
     return _mentor_match(table, query, weights, scored, 0)
@@ -850,7 +881,7 @@ def _mentor_match(
         table.lang_ids[row : row + 1], table.lang_prof[row : row + 1], lookup
     )
     explanation = _explain(
-        weights=weights,
+        for_mentor=False,
         relation=int(scored.relation[p]),
         skill=int(scored.best_skill[p]),
         level=int(scored.level[p]),
@@ -863,7 +894,6 @@ def _mentor_match(
         methods_asked=query.methods != 0,
         free=int(table.capacity[row] - table.load[row]),
         capacity=int(table.capacity[row]),
-        region_points=points["region"],
         points=points,
     )
     return Match(
@@ -1145,7 +1175,7 @@ def top_learners(
         pts = {name: float(points[name][p]) for name in COMPONENTS}
         language = int(best_language[p])
         explanation = _explain(
-            weights=weights,
+            for_mentor=True,
             relation=int(relation[p]),
             skill=int(best_skill[p]),
             level=int(level[p]),
@@ -1160,7 +1190,6 @@ def top_learners(
             methods_asked=bool(table.methods[row] != 0),
             free=free,
             capacity=mentor.capacity,
-            region_points=pts["region"],
             points=pts,
         )
         matches.append(

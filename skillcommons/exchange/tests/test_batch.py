@@ -138,7 +138,7 @@ def test_unassigned_mentees_get_a_reason() -> None:
     assert len(reasons) == 2 and 12 in reasons
     (other,) = set(reasons) - {12}  # the two equal mentees: one gets the single place
     with translation.override("en"):
-        assert str(reasons[other].reason) == "All 1 suitable mentors are full."
+        assert str(reasons[other].reason) == "Your only suitable mentor is full."
         assert "No mentor with a free place" in str(reasons[12].reason)
 
 

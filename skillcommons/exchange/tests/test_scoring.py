@@ -23,6 +23,7 @@ from skillcommons.exchange.scoring import (
     MentorTable,
     Query,
     SkillTree,
+    WantRecord,
     Weights,
     explain_row,
     hours_mask,
@@ -191,7 +192,7 @@ def test_explanation_lists_every_component_and_sums_to_the_score() -> None:
     with translation.override("en"):
         reasons = [str(c.reason) for c in explanation.components]
     assert reasons[0] == "Offers exactly the skill you asked for."
-    assert "1 hours a week" in reasons[3]
+    assert reasons[3] == "You are both available 1 hour a week at the same time."
     assert reasons[5] == "3 of 3 mentoring places are free."
 
 
@@ -357,3 +358,17 @@ def test_rank_many_handles_more_than_64_languages() -> None:
         expected_rows, expected_scores = rank(t, query, 5)
         assert rows[query_index == i].tolist() == expected_rows.tolist()
         assert scores[query_index == i].tolist() == expected_scores.tolist()
+
+
+def test_a_mentor_reads_the_learner_explanation_from_their_side() -> None:
+    wants = [WantRecord(learner_id=7, skill=3, desired_level=1, languages=((ES, 5),), methods=0b1)]
+    learners = LearnerTable(wants, tree=TREE, n_languages=N_LANGUAGES, n_regions=N_REGIONS)
+    me = mentor(2, 1, level=3, capacity=1, methods=0b1)
+    (found,) = top_learners(learners, me, 5)
+    assert found.id == 7
+    with translation.override("en"):
+        reasons = [str(c.reason) for c in found.explanation.components]
+    assert reasons[0] == "Wants a broader or narrower skill than one you offer."
+    assert reasons[1] == "Your level (3) is above the level they want (1)."
+    assert reasons[4] == "Prefers a way of learning you offer."
+    assert reasons[5] == "You have 1 of 1 mentoring place free."
