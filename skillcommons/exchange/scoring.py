@@ -79,7 +79,7 @@ class Weights:
             "region",
         ):
             value = getattr(self, name)
-            if not (isinstance(value, int | float) and 0 <= value < 1e6):
+            if isinstance(value, bool) or not (isinstance(value, int | float) and 0 <= value < 1e6):
                 raise ValueError(f"Matching weight {name} must be a number from 0 to 1e6.")
         if not (
             isinstance(self.availability_saturation_hours, int)

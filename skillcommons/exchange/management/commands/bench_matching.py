@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from skillcommons.exchange import reference
 from skillcommons.exchange.batch import BatchOptions, assign, gini, greedy, pair_scores
-from skillcommons.exchange.scoring import Weights, top_k
+from skillcommons.exchange.conf import matching_weights
+from skillcommons.exchange.scoring import top_k
 from skillcommons.exchange.synthetic import synthetic_mentors, synthetic_queries, synthetic_tree
 
 LIMITS = {
@@ -91,7 +92,7 @@ class Command(BaseCommand):
         table.prepare()
         build_seconds = time.perf_counter() - started
         queries = synthetic_queries(rng, tree, options["queries"])
-        weights = Weights()
+        weights = matching_weights()
         timings = []
         results = []
         for query in queries:
@@ -137,7 +138,7 @@ class Command(BaseCommand):
         batch_options = BatchOptions(candidates=options["candidates"])
         started = time.perf_counter()
         table.prepare()
-        result = assign(table, queries, mentee_ids, batch_options)
+        result = assign(table, queries, mentee_ids, batch_options, matching_weights())
         batch_seconds = time.perf_counter() - started
         started = time.perf_counter()
         baseline = greedy(table, result.graph, batch_options)
