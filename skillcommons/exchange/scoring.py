@@ -459,6 +459,16 @@ def _check_range(name: str, values: Any, low: int, high: int) -> None:
         raise ValueError(f"{name} must be from {low} to {high}.")
 
 
+def _per_row(values: Any, n: int, dtype: Any) -> Any:
+    """A 2-D (n × width) contiguous array; a 1-D input is one column."""
+    arr = np.ascontiguousarray(values, dtype=dtype)
+    if arr.ndim == 1:
+        arr = arr.reshape(n, -1) if n else arr.reshape(0, 1)
+    if arr.ndim != 2 or arr.shape[0] != n:
+        raise ValueError("Per-mentor arrays need one row per mentor.")
+    return arr
+
+
 @dataclass(frozen=True)
 class SkillFit:
     """Rows related to one wanted skill, with the relation and level of their closest skill."""
@@ -499,12 +509,10 @@ class MentorTable:
         self.tree = tree
         self.ids: IntArray = np.ascontiguousarray(ids, dtype=np.int64)
         n = len(self.ids)
-        self.skill_ids: Int32Array = np.ascontiguousarray(skill_ids, dtype=np.int32).reshape(n, -1)
-        self.skill_levels: Int8Array = np.ascontiguousarray(skill_levels, dtype=np.int8).reshape(
-            n, -1
-        )
-        self.lang_ids: Int32Array = np.ascontiguousarray(lang_ids, dtype=np.int32).reshape(n, -1)
-        self.lang_prof: Int8Array = np.ascontiguousarray(lang_prof, dtype=np.int8).reshape(n, -1)
+        self.skill_ids: Int32Array = _per_row(skill_ids, n, np.int32)
+        self.skill_levels: Int8Array = _per_row(skill_levels, n, np.int8)
+        self.lang_ids: Int32Array = _per_row(lang_ids, n, np.int32)
+        self.lang_prof: Int8Array = _per_row(lang_prof, n, np.int8)
         self.availability: UIntArray = np.ascontiguousarray(availability, dtype=np.uint64).reshape(
             n, AVAILABILITY_WORDS
         )
@@ -526,7 +534,12 @@ class MentorTable:
             raise ValueError("Skill ids and levels must have the same shape.")
         if self.lang_ids.shape != self.lang_prof.shape:
             raise ValueError("Language ids and proficiencies must have the same shape.")
-        for name, arr in (("methods", self.methods), ("capacity", self.capacity)):
+        for name, arr in (
+            ("methods", self.methods),
+            ("capacity", self.capacity),
+            ("load", self.load),
+            ("region", self.region),
+        ):
             if arr.shape != (n,):
                 raise ValueError(f"{name} needs one value per mentor.")
         _check_range("Skill ids", self.skill_ids, -1, len(tree) - 1)

@@ -208,3 +208,10 @@ def test_gini() -> None:
     assert gini([1, 1, 1, 1]) == 0.0
     assert gini([0, 0, 0, 4]) == pytest.approx(0.75)
     assert gini([]) == 0.0
+
+
+def test_no_mentors_leaves_everyone_unassigned_with_a_reason() -> None:
+    result = assign(table([]), [mentee(), mentee()], [1, 2])
+    assert result.assignments == []
+    assert [u.mentee_id for u in result.unassigned] == [1, 2]
+    assert result.objective == 0.0

@@ -372,3 +372,9 @@ def test_a_mentor_reads_the_learner_explanation_from_their_side() -> None:
     assert reasons[1] == "Your level (3) is above the level they want (1)."
     assert reasons[4] == "Prefers a way of learning you offer."
     assert reasons[5] == "You have 1 of 1 mentoring place free."
+
+
+def test_an_empty_table_suggests_nobody() -> None:
+    empty = table([])
+    assert top_k(empty, ask(3), 5) == []
+    assert rank_many(empty, [ask(3), ask(1)], 5)[0].tolist() == []
