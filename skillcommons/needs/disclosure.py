@@ -27,8 +27,10 @@ protects the counts protects every other additive measure over the same cells (w
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -181,6 +183,17 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _component_roots(size: int, entry_relation: IntArray, entry_column: IntArray) -> IntArray:
+    """Connected components of hidden cells, linked when they share a relation."""
+    components = _UnionFind(size)
+    first_column_of_relation: dict[int, int] = {}
+    for relation, column in zip(entry_relation.tolist(), entry_column.tolist(), strict=True):
+        first = first_column_of_relation.setdefault(relation, column)
+        if first != column:
+            components.union(first, column)
+    return np.fromiter((components.find(c) for c in range(size)), dtype=np.int64, count=size)
+
+
 def recoverable_cells(suppressed: BoolArray, relations: Relations) -> IntArray:
     """Suppressed cells whose value the published cells and relations determine exactly.
 
@@ -206,17 +219,7 @@ def recoverable_cells(suppressed: BoolArray, relations: Relations) -> IntArray:
     entry_column = column_of[relations.cells[entry_hidden]]
     entry_coefficient = relations.coefficients[entry_hidden]
 
-    components = _UnionFind(hidden_cells.size)
-    first_column_of_relation: dict[int, int] = {}
-    for relation, column in zip(entry_relation.tolist(), entry_column.tolist(), strict=True):
-        first = first_column_of_relation.setdefault(relation, column)
-        if first != column:
-            components.union(first, column)
-    roots = np.fromiter(
-        (components.find(c) for c in range(hidden_cells.size)),
-        dtype=np.int64,
-        count=hidden_cells.size,
-    )
+    roots = _component_roots(hidden_cells.size, entry_relation, entry_column)
     determined: list[IntArray] = []
     entry_root = roots[entry_column]
     for root in np.unique(roots[entry_column]):
@@ -372,3 +375,77 @@ def recover(published: NDArray[np.float64], relations: Relations) -> dict[int, f
     )
     solution, *_ = np.linalg.lstsq(matrix, rhs, rcond=None)
     return {int(c): float(solution[column_of[c]]) for c in determined.tolist()}
+
+
+def protection_intervals(
+    published: NDArray[np.float64], relations: Relations
+) -> tuple[IntArray, NDArray[np.float64], NDArray[np.float64]]:
+    """The range an attacker can narrow each hidden cell to, using sums **and** ``x >= 0``.
+
+    ``published`` holds the published counts with ``nan`` for hidden cells. For every hidden cell
+    two linear programmes (OR-Tools GLOP) find the smallest and largest value it can take while all
+    relations hold and every hidden count is non-negative. Returns ``(cells, low, high)``.
+
+    This is the linear relaxation: counts are integers, so the attacker's real range is
+    ``ceil(low) .. floor(high)``; the integer range can be narrower still in rare cases the
+    relaxation does not see. A hidden cell with no relation is unbounded (``high = inf``).
+    """
+    from ortools.linear_solver import pywraplp
+
+    hidden = np.isnan(published)
+    hidden_cells = np.flatnonzero(hidden)
+    low = np.zeros(hidden_cells.size)
+    high = np.full(hidden_cells.size, np.inf)
+    if hidden_cells.size == 0:
+        return hidden_cells, low, high
+    column_of = np.full(published.size, -1, dtype=np.int64)
+    column_of[hidden_cells] = np.arange(hidden_cells.size)
+    relation_of = relations.relation_ids()
+    known = np.where(hidden, 0.0, published)
+    rhs = -np.bincount(
+        relation_of,
+        weights=relations.coefficients * known[relations.cells],
+        minlength=len(relations),
+    )
+    entry_hidden = hidden[relations.cells]
+    entry_relation = relation_of[entry_hidden]
+    entry_column = column_of[relations.cells[entry_hidden]]
+    entry_coefficient = relations.coefficients[entry_hidden]
+    roots = _component_roots(hidden_cells.size, entry_relation, entry_column)
+    entry_root = roots[entry_column]
+    order = np.argsort(entry_root, kind="stable")
+    bounds = np.searchsorted(entry_root[order], np.unique(entry_root), side="left").tolist()
+    bounds.append(order.size)
+    # One small LP per connected component of hidden cells.
+    for begin, end in itertools.pairwise(bounds):
+        entries = order[begin:end]
+        columns = np.unique(entry_column[entries]).tolist()
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        variables = {c: solver.NumVar(0.0, solver.infinity(), "") for c in columns}
+        constraints: dict[int, Any] = {}
+        for e in entries.tolist():
+            relation = int(entry_relation[e])
+            if relation not in constraints:
+                value = float(rhs[relation])
+                constraints[relation] = solver.Constraint(value, value)
+            constraints[relation].SetCoefficient(
+                variables[int(entry_column[e])], float(entry_coefficient[e])
+            )
+        objective = solver.Objective()
+        for column in columns:
+            objective.Clear()
+            objective.SetCoefficient(variables[column], 1.0)
+            objective.SetMinimization()
+            if solver.Solve() == pywraplp.Solver.OPTIMAL:
+                low[column] = objective.Value()
+            objective.SetMaximization()
+            if solver.Solve() == pywraplp.Solver.OPTIMAL:
+                high[column] = objective.Value()
+    return hidden_cells, low, high
+
+
+def narrowed_cells(published: NDArray[np.float64], relations: Relations, n: IntArray) -> IntArray:
+    """Hidden non-empty cells whose integer range is a single value once ``x >= 0`` is used."""
+    cells, low, high = protection_intervals(published, relations)
+    exact = np.ceil(low - 1e-6) >= np.floor(high + 1e-6)
+    return cells[exact & (n[cells] > 0)]

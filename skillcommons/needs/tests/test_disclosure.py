@@ -11,7 +11,9 @@ from hypothesis.extra.numpy import arrays
 from skillcommons.needs.disclosure import (
     Relations,
     complementary_suppression,
+    narrowed_cells,
     primary_suppression,
+    protection_intervals,
     recover,
     recoverable_cells,
     suppress,
@@ -189,3 +191,26 @@ def test_nested_tables_are_protected_together(
     outcome = suppress(n, np.full(n.size, 5), relations)
     assert np.all(n[~outcome.suppressed] >= 5)
     assert np.all(n[recoverable_cells(outcome.suppressed, relations)] == 0)
+
+
+def test_interval_audit_sees_what_non_negativity_gives_away() -> None:
+    # A 2 × 2 rectangle is hidden: (0, 0) = 3, (0, 1) = 0, (1, 0) = 17, (1, 1) = 0. No sum fixes
+    # a hidden cell, but column 1's hidden cells add up to 0, so both are 0, and then (0, 0) = 3.
+    inner = np.array([[3, 0, 22], [17, 0, 30], [12, 9, 41]])
+    n, relations = table_with_margins(inner)
+    hidden = np.zeros(n.size, dtype=np.bool_)
+    hidden[[0, 1, 4, 5]] = True
+    assert np.all(n[recoverable_cells(hidden, relations)] == 0)
+    assert narrowed_cells(published(n, hidden), relations, n).tolist() == [0, 4]
+    cells, low, high = protection_intervals(published(n, hidden), relations)
+    assert dict(zip(cells.tolist(), zip(low.tolist(), high.tolist(), strict=True), strict=True))[
+        0
+    ] == pytest.approx((3.0, 3.0))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inner=small_tables)
+def test_after_suppression_non_negativity_pins_no_hidden_cell(inner: np.ndarray) -> None:
+    n, relations = table_with_margins(inner)
+    outcome = suppress(n, np.full(n.size, 5), relations)
+    assert narrowed_cells(published(n, outcome.suppressed), relations, n).size == 0
