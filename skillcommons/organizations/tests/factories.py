@@ -12,6 +12,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from skillcommons.accounts.models import User
 from skillcommons.core.visibility import Visibility
@@ -123,3 +124,28 @@ def region_scheme(mapping: dict[str, str] | None = None, *, version: str = "test
     for country, region in (mapping or {}).items():
         CountryRegion.objects.create(scheme=scheme, country=country, region=regions[region])
     return scheme
+
+
+#: Everyone whose access the tests compare, from a visitor to an administrator.
+ROLES = ["anonymous", "member", "other_organizer", "organizer", "coordinator", "admin"]
+#: The roles that may manage an organization.
+MANAGERS = {"organizer", "coordinator", "admin"}
+
+
+def as_role(client: Client, role: str, organization: Organization) -> User | None:
+    """Sign ``client`` in as someone with ``role`` towards ``organization``."""
+    user: User
+    if role == "anonymous":
+        return None
+    if role == "member":
+        user = MembershipFactory.create(organization=organization).user
+    elif role == "other_organizer":
+        user = organizer_of(OrganizationFactory.create())
+    elif role == "organizer":
+        user = organizer_of(organization)
+    elif role == "coordinator":
+        user = coordinator()
+    else:
+        user = admin_user()
+    client.force_login(user)
+    return user

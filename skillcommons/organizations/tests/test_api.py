@@ -11,17 +11,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from skillcommons.accounts.models import User
 from skillcommons.core.visibility import Visibility
 from skillcommons.organizations.models import Membership, Organization
 
 from .factories import (
+    MANAGERS,
+    ROLES,
     LanguageFactory,
     MembershipFactory,
     OrganizationFactory,
     OrganizationSkillFactory,
     UserFactory,
-    admin_user,
+    as_role,
     coordinator,
     make_skill,
     organizer_of,
@@ -31,26 +32,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/organizations"
-ROLES = ["anonymous", "member", "other_organizer", "organizer", "coordinator", "admin"]
-MANAGERS = {"organizer", "coordinator", "admin"}
-
-
-def as_role(client: Client, role: str, organization: Organization) -> User | None:
-    user: User
-    if role == "anonymous":
-        return None
-    if role == "member":
-        user = MembershipFactory.create(organization=organization).user
-    elif role == "other_organizer":
-        user = organizer_of(OrganizationFactory.create())
-    elif role == "organizer":
-        user = organizer_of(organization)
-    elif role == "coordinator":
-        user = coordinator()
-    else:
-        user = admin_user()
-    client.force_login(user)
-    return user
 
 
 def send(client: Client, method: str, path: str, body: Any = None, **extra: Any) -> Any:

@@ -16,12 +16,14 @@ from skillcommons.core.visibility import Visibility
 from skillcommons.organizations.models import Membership, Organization, OrganizationSkill
 
 from .factories import (
+    MANAGERS,
+    ROLES,
     LanguageFactory,
     MembershipFactory,
     OrganizationFactory,
     OrganizationSkillFactory,
     UserFactory,
-    admin_user,
+    as_role,
     coordinator,
     make_skill,
     organizer_of,
@@ -29,28 +31,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["anonymous", "member", "other_organizer", "organizer", "coordinator", "admin"]
-MANAGERS = {"organizer", "coordinator", "admin"}
-
-
-def as_role(client: Client, role: str, organization: Organization) -> User | None:
-    """Sign ``client`` in as someone with ``role`` towards ``organization``."""
-    user: User | None
-    if role == "anonymous":
-        return None
-    if role == "member":
-        user = MembershipFactory.create(organization=organization).user
-    elif role == "other_organizer":
-        user = organizer_of(OrganizationFactory.create())
-    elif role == "organizer":
-        user = organizer_of(organization)
-    elif role == "coordinator":
-        user = coordinator()
-    else:
-        user = admin_user()
-    client.force_login(user)
-    return user
 
 
 def url(name: str, organization: Organization) -> str:
