@@ -233,8 +233,14 @@ def update_skill(
     wikidata_qid: str | None = None,
     position: int | None = None,
     is_active: bool | None = None,
+    translations: Sequence[TranslationInput] = (),
+    remove_locales: Sequence[str] = (),
 ) -> Skill:
-    """Change a skill's fields; arguments left out stay as they are."""
+    """Change a skill's fields and labels in one step; arguments left out stay as they are.
+
+    ``translations`` adds or replaces labels per language; ``remove_locales`` drops labels. The
+    whole change is refused, with nothing saved, if any part is invalid or the skill would be left
+    without a label."""
     _require(actor, "taxonomy.change_skill")
     skill = Skill.objects.select_for_update().get(pk=skill.pk)
     new_code = skill.code if code is None else code.strip()
@@ -254,30 +260,18 @@ def update_skill(
         skill.is_active = is_active
     skill.save()
     interchange.recompute_depths(Skill)
+    records = [_check_translation(item) for item in translations]
+    if len({r.locale for r in records}) != len(records):
+        raise ValidationError(_("Each language can have only one label."))
+    for record in records:
+        _store_translation(skill, record)
+    for locale in remove_locales:
+        _remove_translation(skill, locale)
     skill.refresh_from_db()
     return skill
 
 
-@transaction.atomic
-def set_skill_translation(
-    *,
-    actor: Viewer,
-    skill: Skill,
-    locale: str,
-    label: str,
-    description: str = "",
-    synonyms: Sequence[str] = (),
-) -> SkillTranslation:
-    """Add or replace the skill's label, description and synonyms in one language."""
-    _require(actor, "taxonomy.change_skill")
-    record = _check_translation(TranslationInput(locale, label, description, synonyms))
-    return _store_translation(skill, record)
-
-
-@transaction.atomic
-def remove_skill_translation(*, actor: Viewer, skill: Skill, locale: str) -> None:
-    """Remove the skill's label in one language; the last label cannot be removed."""
-    _require(actor, "taxonomy.change_skill")
+def _remove_translation(skill: Skill, locale: str) -> None:
     code = normalize_tag(locale)
     rows = SkillTranslation.objects.filter(skill=skill)
     if rows.filter(locale=code).exists() and rows.count() == 1:

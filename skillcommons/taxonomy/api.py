@@ -12,7 +12,6 @@ from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -335,17 +334,12 @@ def update_skill(
     }
     if "parent" in given:
         changes["parent"] = _parent(payload.parent)
-    with transaction.atomic():
-        skill = actions.update_skill(actor=request.user, skill=skill, **changes)
-        for item in _translations(payload.translations or []):
-            actions.set_skill_translation(
-                actor=request.user,
-                skill=skill,
-                locale=item.locale,
-                label=item.label,
-                description=item.description,
-                synonyms=item.synonyms,
-            )
+    skill = actions.update_skill(
+        actor=request.user,
+        skill=skill,
+        translations=_translations(payload.translations or []),
+        **changes,
+    )
     skill = Skill.objects.with_translations().select_related("parent").get(pk=skill.pk)
     return _detail(skill, request.user, lang)
 

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -117,20 +116,6 @@ def region_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _save_translations(request: HttpRequest, skill: Skill, form: SkillForm) -> None:
-    for item in form.translations():
-        actions.set_skill_translation(
-            actor=request.user,
-            skill=skill,
-            locale=item.locale,
-            label=item.label,
-            description=item.description,
-            synonyms=item.synonyms,
-        )
-    for tag in form.blank_languages():
-        actions.remove_skill_translation(actor=request.user, skill=skill, locale=tag)
-
-
 def _form_errors(form: SkillForm, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, messages_ in error.message_dict.items():
@@ -180,17 +165,17 @@ def skill_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = SkillForm(request.POST or None, initial=initial, skill=skill)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                updated = actions.update_skill(
-                    actor=request.user,
-                    skill=skill,
-                    code=form.cleaned_data["code"],
-                    parent=form.cleaned_data["parent"],
-                    wikidata_qid=form.cleaned_data["wikidata_qid"],
-                    position=form.cleaned_data["position"],
-                    is_active=form.cleaned_data["is_active"],
-                )
-                _save_translations(request, updated, form)
+            updated = actions.update_skill(
+                actor=request.user,
+                skill=skill,
+                code=form.cleaned_data["code"],
+                parent=form.cleaned_data["parent"],
+                wikidata_qid=form.cleaned_data["wikidata_qid"],
+                position=form.cleaned_data["position"],
+                is_active=form.cleaned_data["is_active"],
+                translations=form.translations(),
+                remove_locales=form.blank_languages(),
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
