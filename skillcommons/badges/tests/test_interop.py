@@ -1,0 +1,215 @@
+"""Credentials signed by ``signing.py`` checked by an independent implementation.
+
+``interop/verify.mjs`` runs Digital Bazaar's ``@digitalbazaar/vc`` with a ``DataIntegrityProof``
+and the ``eddsa-rdfc-2022`` cryptosuite (its own JSON-LD library, canonicalization in safe mode),
+with a document loader that serves only the bundled contexts and the documents handed to it. All
+cases go to one ``node`` process. Outside CI the test is skipped, with the reason, when ``node`` or
+the npm packages are missing; in CI (``CI=true``) that is a failure, so it cannot silently stop
+running.
+
+Not covered yet: revocation (there are no status lists to point a credential at).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pyld import jsonld
+
+from skillcommons.badges import signing
+from skillcommons.badges.contexts import StaticDocumentLoader, bundled_loader, run_jsonld
+from skillcommons.badges.signing import (
+    UndefinedTermError,
+    did_key,
+    did_key_verification_method,
+    private_key_from_seed,
+    resolve_did_key,
+    sign_credential,
+)
+
+from .credentials import CREATED, open_badge_credential
+
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPT = ROOT / "skillcommons" / "badges" / "interop" / "verify.mjs"
+PACKAGE = ROOT / "node_modules" / "@digitalbazaar" / "vc"
+
+ISSUER_KEY = private_key_from_seed(bytes(range(32)))
+OTHER_KEY = private_key_from_seed(bytes(range(32, 64)))
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="module")
+def node() -> str:
+    executable = shutil.which("node")
+    if executable is None:
+        message = "node is not installed, so the independent verifier cannot run."
+    elif not PACKAGE.is_dir():
+        message = f"{PACKAGE} is missing (run `make setup` or `npm ci`)."
+    else:
+        return executable
+    if in_ci():
+        pytest.fail(f"{message} CI must run the interoperability test.")
+    pytest.skip(message)
+
+
+def issuer_documents(key: Ed25519PrivateKey) -> dict[str, Any]:
+    """What the outside verifier is given about a did:key issuer: its DID document."""
+    did = did_key(key.public_key())
+    return {did: resolve_did_key(did)}
+
+
+def sign(
+    credential: dict[str, Any],
+    key: Ed25519PrivateKey,
+    *,
+    method_key: Ed25519PrivateKey | None = None,
+) -> dict[str, Any]:
+    """Sign with ``key``; the proof names the verification method of ``method_key`` (or ``key``)."""
+    return sign_credential(
+        credential,
+        private_key=key,
+        verification_method=did_key_verification_method((method_key or key).public_key()),
+        created=CREATED,
+    )
+
+
+def sign_without_guard(
+    credential: dict[str, Any], key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Sign the way a plain pyld signer would: expansion silently drops undefined terms."""
+
+    def lax_expand(
+        document: dict[str, Any], *, loader: StaticDocumentLoader | None = None
+    ) -> list[Any]:
+        options = (loader or bundled_loader()).jsonld_options()
+        expanded: list[Any] = run_jsonld(lambda: jsonld.expand(dict(document), options))
+        return expanded
+
+    with monkeypatch.context() as patch:
+        patch.setattr(signing, "expand_strictly", lax_expand)
+        return sign(credential, key)
+
+
+def run_verifier(node: str, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    completed = subprocess.run(  # noqa: S603 (node on PATH and our own script)
+        [node, str(SCRIPT)],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    results: list[dict[str, Any]] = json.loads(completed.stdout)
+    assert len(results) == len(cases)
+    return results
+
+
+def test_the_independent_verifier_agrees_with_our_signatures(
+    node: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issuer = did_key(ISSUER_KEY.public_key())
+    documents = issuer_documents(ISSUER_KEY)
+    now = datetime.now(UTC)
+
+    valid = sign(open_badge_credential(issuer), ISSUER_KEY)
+
+    full = open_badge_credential(issuer, subject="https://skillcommons.example/people/ravi")
+    full["validUntil"] = signing.format_datetime(now + timedelta(days=365))
+    full["description"] = (
+        "Recognised by peers on Skillcommons. \u0905\u0927\u094d\u092f\u093e\u092a\u0915"
+    )
+    full["credentialSubject"]["achievement"]["alignment"] = [
+        {
+            "type": ["Alignment"],
+            "targetName": "SPARQL",
+            "targetUrl": "https://www.wikidata.org/wiki/Q54871",
+            "targetType": "ext:WikidataItem",
+        }
+    ]
+    full["evidence"] = [
+        {
+            "id": "https://skillcommons.example/exchanges/42",
+            "type": ["Evidence"],
+            "name": "Exchange",
+        }
+    ]
+    valid_full = sign(full, ISSUER_KEY)
+
+    tampered = copy.deepcopy(valid)
+    tampered["name"] = "Wikidata query grandmaster"
+
+    # Signed by another key while the proof names the issuer's key.
+    wrong_key = sign(open_badge_credential(issuer), OTHER_KEY, method_key=ISSUER_KEY)
+
+    # A valid signature by another did:key, on a credential that names our issuer.
+    other_issuer_signed = sign(open_badge_credential(issuer), OTHER_KEY)
+
+    expired_credential = open_badge_credential(issuer)
+    expired_credential["validUntil"] = signing.format_datetime(now - timedelta(days=2))
+    expired = sign(expired_credential, ISSUER_KEY)
+
+    undefined_credential = open_badge_credential(issuer)
+    undefined_credential["skillcommonsLevel"] = "expert"
+    with pytest.raises(UndefinedTermError):
+        sign(undefined_credential, ISSUER_KEY)
+    undefined = sign_without_guard(undefined_credential, ISSUER_KEY, monkeypatch)
+    # Without the guard the term is dropped before hashing: the signature does not cover it.
+    assert undefined["proof"]["proofValue"] == valid["proof"]["proofValue"]
+
+    cases = {
+        "valid": (valid, documents),
+        "valid with alignment, evidence and validUntil": (valid_full, documents),
+        "tampered": (tampered, documents),
+        "wrong key": (wrong_key, documents),
+        "signed by another issuer": (other_issuer_signed, issuer_documents(OTHER_KEY)),
+        "expired": (expired, documents),
+        "undefined term": (undefined, documents),
+    }
+    results = dict(
+        zip(
+            cases,
+            run_verifier(
+                node,
+                [
+                    {"credential": credential, "documents": docs}
+                    for credential, docs in cases.values()
+                ],
+            ),
+            strict=True,
+        )
+    )
+
+    for name in ("valid", "valid with alignment, evidence and validUntil"):
+        assert results[name] == {"verified": True, "errors": []}, name
+    for name in ("tampered", "wrong key", "signed by another issuer", "expired", "undefined term"):
+        assert results[name]["verified"] is False, name
+        assert results[name]["errors"], name
+
+    assert any("Invalid signature" in e for e in results["tampered"]["errors"])
+    assert any("Invalid signature" in e for e in results["wrong key"]["errors"])
+    assert any("issuer" in e for e in results["signed by another issuer"]["errors"])
+    assert any("validUntil" in e for e in results["expired"]["errors"])
+    assert any("safe mode" in e.lower() for e in results["undefined term"]["errors"])
+
+
+def test_the_verifier_never_fetches_an_unknown_document(node: str) -> None:
+    """An issuer document that was not supplied is an error, not a network request."""
+    issuer = did_key(ISSUER_KEY.public_key())
+    credential = sign(open_badge_credential(issuer), ISSUER_KEY)
+    (result,) = run_verifier(node, [{"credential": credential, "documents": {}}])
+    assert result["verified"] is False
+    assert any("never fetched from the network" in e for e in result["errors"])
