@@ -12,15 +12,18 @@ unless ``--force`` is given.
 
 from __future__ import annotations
 
+import importlib.util
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from itertools import islice
 from typing import IO, Any, TypeVar, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -429,6 +432,9 @@ class Command(BaseCommand):
             transaction.atomic(),
         ):
             counts = Writer(generator, taxonomy, progress).run(people, organizations)
+            for _app_label, seed_pillar in pillar_seeders():
+                # Demo data, not secrets: a seeded generator makes it reproducible.
+                seed_pillar(random.Random(options["seed"]))  # noqa: S311
         elapsed = time.monotonic() - started
 
         if options["verbosity"] > 0:
@@ -444,6 +450,22 @@ class Command(BaseCommand):
                 _("Demo sign-ins (password: %(password)s): %(accounts)s")
                 % {"password": DEMO_PASSWORD, "accounts": ", ".join(DEMO_ACCOUNTS)}
             )
+
+
+def pillar_seeders() -> list[tuple[str, Callable[[random.Random], None]]]:
+    """The ``seed(rng)`` function of every installed app that has a ``demo`` module.
+
+    A pillar adds its own demo data (exchanges, badges, works, questionnaires) in
+    ``skillcommons/<app>/demo.py`` after people and organizations exist, inside the same
+    transaction, so this command never imports pillar models itself. They run in
+    ``INSTALLED_APPS`` order.
+    """
+    seeders = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo"
+        if config.name.startswith("skillcommons.") and importlib.util.find_spec(module_name):
+            seeders.append((config.label, import_module(module_name).seed))
+    return seeders
 
 
 class Writer:
