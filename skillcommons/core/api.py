@@ -29,6 +29,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
 from ninja.security import APIKeyCookie, HttpBearer
 
+from skillcommons.core.validation_messages import message_for
+
 logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "sc_"  # noqa: S105 (a public marker that makes tokens recognisable, not a secret)
@@ -135,8 +137,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         fields = [
-            {"field": _loc(err.get("loc", ())), "message": str(err.get("msg", ""))}
-            for err in exc.errors
+            {"field": _loc(err.get("loc", ())), "message": message_for(err)} for err in exc.errors
         ]
         return error_response(
             api,
