@@ -327,3 +327,7 @@ SKILLCOMMONS = {
 }
 
 SITE_NAME = _("Skillcommons")
+
+# Needs assessment: the key of the per-wave respondent pseudonyms (HMAC). Changing it changes every
+# pseudonym; without it set, one is derived from SECRET_KEY (a distinct salt keeps them apart).
+NEEDS_PSEUDONYM_SECRET = os.environ.get("NEEDS_PSEUDONYM_SECRET", "") or SECRET_KEY
