@@ -235,9 +235,12 @@ class InputProblemError(ValueError):
     """What was handed in holds no credential that can be read; the message says why."""
 
     def __init__(self, reason: Promise, **params: str) -> None:
-        super().__init__(str(reason))
+        super().__init__(str(reason) % params)
         self.reason = reason
         self.params = params
+
+    def __str__(self) -> str:
+        return str(self.reason) % self.params
 
 
 def read_upload(data: bytes) -> str:
@@ -675,6 +678,11 @@ def check_recipient(document: Mapping[str, Any], *, email: str | None) -> Check:
 def _unreadable(problem: InputProblemError) -> Report:
     checks = [Check("input", Status.FAILED, problem.reason, problem.params)]
     return Report(tuple(checks))
+
+
+def unreadable(reason: Promise, **params: str) -> Report:
+    """The report for input that holds no credential, with ``reason`` as the explanation."""
+    return _unreadable(InputProblemError(reason, **params))
 
 
 def verify_upload(
