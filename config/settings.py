@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "skillcommons.accounts",
     "skillcommons.taxonomy",
     "skillcommons.organizations",
+    "skillcommons.search",
     "skillcommons.needs",
     "skillcommons.exchange",
     "skillcommons.badges",
