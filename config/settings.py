@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "skillcommons.needs",
     "skillcommons.exchange",
     "skillcommons.badges",
+    "skillcommons.library",
 ]
 
 MIDDLEWARE = [
