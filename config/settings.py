@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "skillcommons.needs",
     "skillcommons.exchange",
     "skillcommons.badges",
+    "skillcommons.notifications",
     "skillcommons.library",
 ]
 
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "skillcommons.core.context_processors.site",
+                "skillcommons.notifications.context_processors.inbox",
             ],
         },
     },
@@ -237,6 +239,17 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Skillcommons <noreply@localhost>")
+
+# Background work (django-tasks): notification e-mails are sent by a task queued on commit. Tests
+# and development run tasks at once, in the request; TASKS_BACKEND names another backend (for
+# example a database or broker backend with its own worker) for production.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 
 # Languages of the interface. Codes are Django's (lower case); the catalogs live in locale/.
 LANGUAGE_CODE = "en"

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("skillcommons.accounts.urls")),
     path("skills/", include("skillcommons.taxonomy.urls")),
     path("organizations/", include("skillcommons.organizations.urls")),
+    path("exchange/", include("skillcommons.exchange.urls")),
+    path("inbox/", include("skillcommons.notifications.urls")),
     path("library/", include("skillcommons.library.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

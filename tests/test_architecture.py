@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 
 PACKAGE = Path(settings.BASE_DIR) / "skillcommons"
-SHARED = {"core", "taxonomy", "accounts", "organizations", "search"}
+SHARED = {"core", "taxonomy", "accounts", "organizations", "search", "notifications"}
 PILLARS = {"needs", "exchange", "activities", "badges", "leadership", "library"}
 
 
