@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from skillcommons.accounts.api import router as people_router
 from skillcommons.core.api import PUBLIC, install_error_handlers
+from skillcommons.needs.api import router as needs_router
 from skillcommons.exchange.api import router as exchange_router
 from skillcommons.notifications.api import router as notifications_router
 from skillcommons.organizations.api import router as organizations_router
@@ -29,5 +30,6 @@ install_error_handlers(api)
 api.add_router("/", taxonomy_router)
 api.add_router("/", people_router)
 api.add_router("/", organizations_router)
+api.add_router("/", needs_router)
 api.add_router("/", exchange_router)
 api.add_router("/", notifications_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("skillcommons.accounts.urls")),
     path("skills/", include("skillcommons.taxonomy.urls")),
     path("organizations/", include("skillcommons.organizations.urls")),
+    path("needs/", include("skillcommons.needs.urls")),
     path("exchange/", include("skillcommons.exchange.urls")),
     path("inbox/", include("skillcommons.notifications.urls")),
     path("library/", include("skillcommons.library.urls")),
