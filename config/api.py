@@ -8,6 +8,7 @@ from skillcommons.accounts.api import router as people_router
 from skillcommons.core.api import PUBLIC, install_error_handlers
 from skillcommons.needs.api import router as needs_router
 from skillcommons.exchange.api import router as exchange_router
+from skillcommons.exchange.program_api import router as programs_router
 from skillcommons.notifications.api import router as notifications_router
 from skillcommons.organizations.api import router as organizations_router
 from skillcommons.taxonomy.api import router as taxonomy_router
@@ -33,3 +34,4 @@ api.add_router("/", organizations_router)
 api.add_router("/", needs_router)
 api.add_router("/", exchange_router)
 api.add_router("/", notifications_router)
+api.add_router("/", programs_router)

@@ -383,3 +383,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reporter_id}→{self.reported_id}: {self.reason}"
+
+
+from skillcommons.exchange.program_models import *  # noqa: E402, F403 (programs and circles, in their own file)

@@ -1,6 +1,6 @@
 """Pages of the peer exchange, mounted at /exchange/."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
 
@@ -25,4 +25,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/<str:username>/", views.person_safety, name="person"),
     path("reports/", views.report_queue, name="reports"),
     path("reports/<int:pk>/resolve/", views.resolve_report, name="resolve_report"),
+    path("", include("skillcommons.exchange.program_urls")),  # programs and circles
 ]
