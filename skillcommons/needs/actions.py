@@ -552,6 +552,11 @@ def _level(value: Any, high: int) -> int | None:
     return number
 
 
+def _number(value: Decimal) -> str:
+    """A bound for messages, without trailing zeros (50, not 50.0000)."""
+    return formats.number_format(Decimal(format(value.normalize(), "f")))
+
+
 def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -692,8 +697,8 @@ def clean_answers(
                 errors.setdefault(name, []).append(
                     _("Enter a number from %(low)s to %(high)s.")
                     % {
-                        "low": formats.number_format(low) if low is not None else "−∞",
-                        "high": formats.number_format(top) if top is not None else "∞",
+                        "low": _number(low) if low is not None else "−∞",
+                        "high": _number(top) if top is not None else "∞",
                     }
                 )
                 continue
