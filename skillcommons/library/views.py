@@ -745,7 +745,10 @@ def pack_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "minutes": sum(step["work"].estimated_minutes for step in steps),
             "progress": progress,
             "prerequisites": prerequisites,
-            "export_languages": sorted({v.locale for s in steps for v in s["work"].variants.all()}),
+            "export_languages": [
+                language_label(code)
+                for code in sorted({v.locale for s in steps for v in s["work"].variants.all()})
+            ],
         },
     )
 
