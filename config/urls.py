@@ -15,6 +15,7 @@ urlpatterns = [
     path("skills/", include("skillcommons.taxonomy.urls")),
     path("organizations/", include("skillcommons.organizations.urls")),
     path("needs/", include("skillcommons.needs.urls")),
+    path("needs/", include("skillcommons.needs.dashboard_urls")),
     path("exchange/", include("skillcommons.exchange.urls")),
     path("inbox/", include("skillcommons.notifications.urls")),
     path("library/", include("skillcommons.library.urls")),
