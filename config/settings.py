@@ -64,6 +64,29 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _badges_key_encryption_keys() -> list[str]:
+    """Fernet keys that encrypt issuers' private signing keys at rest; the first encrypts, all
+    decrypt (so the key can be rotated). Required in production; generated once in development."""
+    keys = env_list("BADGES_KEY_ENCRYPTION_KEYS", [])
+    if keys:
+        return keys
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "BADGES_KEY_ENCRYPTION_KEYS must be set when SKILLCOMMONS_MODE=production."
+        )
+    from cryptography.fernet import Fernet
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "badges_key_encryption_key"
+    if not key_file.exists():
+        key_file.write_text(Fernet.generate_key().decode(), encoding="utf-8")
+        key_file.chmod(0o600)
+    return [key_file.read_text(encoding="utf-8").strip()]
+
+
+BADGES_KEY_ENCRYPTION_KEYS = _badges_key_encryption_keys()
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
