@@ -1,0 +1,147 @@
+"""Demo data of cohort programs: called by the exchange app's ``demo.seed`` (``manage.py
+seed_demo``). Everything goes through ``program_actions``.
+
+One announced program of the demo organizer's organization, open for applications, for the skill
+most demo people want to learn, in the language most of them use well: a few mentors who offer
+that skill and more mentees (the demo member among them) have applied, the matcher has run once
+(its preview waits for the organizer to publish it) and the mentees are grouped into circles.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+
+from skillcommons.accounts.models import PersonLanguage, PersonSkill, User
+from skillcommons.organizations.models import Membership, Organization
+from skillcommons.taxonomy.models import Language, Skill
+
+from . import program_actions
+from .program_models import Program
+from .scoring import USABLE_PROFICIENCY
+
+MENTORS = 6
+MENTEES = 16
+
+
+def seed_programs(rng: random.Random) -> None:
+    organizer = User.objects.filter(username="demo-organizer").first()
+    if organizer is None:
+        return
+    organization = (
+        Organization.objects.filter(
+            memberships__user=organizer, memberships__role=Membership.Role.ORGANIZER
+        )
+        .order_by("pk")
+        .first()
+    )
+    if organization is None or Program.objects.filter(organization=organization).exists():
+        return
+    wanted = (
+        PersonSkill.objects.filter(wants_to_learn=True)
+        .values("skill")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "skill")
+        .first()
+    )
+    if wanted is None:
+        return
+    skill = Skill.objects.get(pk=wanted["skill"])
+    learners = set(
+        PersonSkill.objects.filter(skill=skill, wants_to_learn=True).values_list(
+            "profile__user_id", flat=True
+        )
+    )
+    usable = Counter(
+        PersonLanguage.objects.filter(
+            profile__user_id__in=learners, proficiency__gte=USABLE_PROFICIENCY
+        ).values_list("language_id", flat=True)
+    )
+    if not usable:
+        return
+    language = Language.objects.get(pk=min(usable, key=lambda pk: (-usable[pk], pk)))
+    now = timezone.now()
+    program = program_actions.create_program(
+        by=organizer,
+        organization=organization,
+        title=f"{skill.label('en')} mentoring cohort",
+        description=(
+            "A twelve-week cohort: each mentee meets a mentor every two weeks, online. "
+            "Apply as a mentor or as a mentee while applications are open."
+        ),
+        skills=[skill],
+        languages=[language],
+        starts_on=date.today() + timedelta(days=30),
+        ends_on=date.today() + timedelta(days=114),
+        applications_open_at=now - timedelta(days=7),
+        applications_close_at=now + timedelta(days=21),
+        mentor_capacity=3,
+    )
+    program = program_actions.announce_program(program=program, by=organizer)
+
+    def proficiency(user_id: int) -> int:
+        return int(
+            PersonLanguage.objects.filter(profile__user_id=user_id, language=language)
+            .values_list("proficiency", flat=True)
+            .first()
+            or 0
+        )
+
+    offers = list(
+        PersonSkill.objects.filter(
+            skill=skill,
+            offers_mentoring=True,
+            profile__mentoring_capacity__gt=0,
+            profile__user__is_active=True,
+        )
+        .exclude(profile__user_id=organizer.pk)
+        .order_by("profile__user_id")
+        .values_list("profile__user_id", "level")
+    )
+    mentors = [
+        (user_id, level) for user_id, level in offers if proficiency(user_id) >= USABLE_PROFICIENCY
+    ]
+    rng.shuffle(mentors)
+    taken: set[int] = {organizer.pk}
+    for user_id, level in mentors[:MENTORS]:
+        user = User.objects.get(pk=user_id)
+        program_actions.apply_to_program(
+            program=program,
+            user=user,
+            role="mentor",
+            skills={skill: max(int(level or 0), 2)},
+            languages={language: proficiency(user_id)},
+            methods=["mentoring", "online"],
+            capacity=min(program.mentor_capacity, max(user.profile.mentoring_capacity, 1)),
+        )
+        taken.add(user_id)
+    mentor_users = list(User.objects.filter(pk__in=taken - {organizer.pk}).order_by("pk"))
+    candidates = sorted(learners - taken)
+    rng.shuffle(candidates)
+    member = User.objects.filter(username="demo-member").first()
+    chosen = candidates[: MENTEES - 1]
+    if member is not None and member.pk not in taken and member.pk not in chosen:
+        chosen.append(member.pk)
+    for user_id in chosen:
+        level = proficiency(user_id)
+        if level < USABLE_PROFICIENCY:
+            level = 4 if user_id == (member.pk if member else None) else 0
+        if level < USABLE_PROFICIENCY:
+            continue
+        preferred = [rng.choice(mentor_users)] if mentor_users and rng.random() < 0.6 else []
+        program_actions.apply_to_program(
+            program=program,
+            user=User.objects.get(pk=user_id),
+            role="mentee",
+            skills={skill: rng.randint(1, 3)},
+            languages={language: level},
+            methods=[rng.choice(["mentoring", "online", "peer"])],
+            preferred_mentors=preferred,
+        )
+    if mentor_users:
+        program_actions.run_matching(program=program, by=organizer)
+    program_actions.form_program_circles(program=program, by=organizer)
