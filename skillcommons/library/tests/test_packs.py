@@ -8,7 +8,7 @@ import re
 import zipfile
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -218,7 +218,7 @@ class TestPacks:
         assert "not yet translated; in English" in page.text
 
     def test_only_curators_make_packs(self) -> None:
-        with pytest.raises(actions.PermissionDenied):
+        with pytest.raises(PermissionDenied):
             actions.save_pack(
                 actor=person(),
                 data=actions.PackInput(

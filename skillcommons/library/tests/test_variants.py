@@ -95,7 +95,9 @@ class TestRevisions:
 
     def test_history_of_a_bad_revision_number_is_not_an_error(self, client: Client) -> None:
         work = published()
-        page = client.get(reverse("library:history", args=[work.pk, "en"]), {"from": "x", "to": 99})
+        page = client.get(
+            reverse("library:history", args=[work.pk, "en"]), {"from": "x", "to": "99"}
+        )
         assert page.status_code == 200
 
 
