@@ -4,13 +4,13 @@ and every write calls the same action as the pages."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -116,7 +116,7 @@ class RequestOut(Schema):
 
 
 class SessionIn(Schema):
-    starts_at: datetime = Field(description="ISO 8601 with a time zone offset")
+    starts_at: datetime = Field(description="ISO 8601 with a time zone offset (answers are UTC)")
     duration_minutes: int = Field(60, ge=5, le=600)
     online_url: str = Field("", max_length=500)
     place: str = Field("", max_length=200)
@@ -244,7 +244,7 @@ def _exchange_out(e: Exchange, viewer: User) -> ExchangeOut:
         sessions=[
             SessionOut(
                 id=s.pk,
-                starts_at=s.starts_at,
+                starts_at=s.starts_at.astimezone(UTC),
                 duration_minutes=s.duration_minutes,
                 online_url=s.online_url,
                 place=s.place,
@@ -344,7 +344,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Any:
     sent = actions.send_request(
         learner=user, mentor=mentor, skill=skill, method=payload.method, message=payload.message
     )
-    return 201, _request_out(sent)
+    return Status(201, _request_out(sent))
 
 
 @router.get(
@@ -427,14 +427,17 @@ def add_session(request: HttpRequest, exchange_id: int, payload: SessionIn) -> A
         place=payload.place,
         notes=payload.notes,
     )
-    return 201, SessionOut(
-        id=session.pk,
-        starts_at=session.starts_at,
-        duration_minutes=session.duration_minutes,
-        online_url=session.online_url,
-        place=session.place,
-        notes=session.notes,
-        cancelled=False,
+    return Status(
+        201,
+        SessionOut(
+            id=session.pk,
+            starts_at=session.starts_at.astimezone(UTC),
+            duration_minutes=session.duration_minutes,
+            online_url=session.online_url,
+            place=session.place,
+            notes=session.notes,
+            cancelled=False,
+        ),
     )
 
 
@@ -463,11 +466,14 @@ def add_feedback(request: HttpRequest, exchange_id: int, payload: FeedbackIn) ->
     feedback = actions.give_feedback(
         exchange=exchange, by=user, rating=payload.rating, comment=payload.comment
     )
-    return 201, FeedbackOut(
-        author=user.username,
-        rating=feedback.rating,
-        comment=feedback.comment,
-        created_at=feedback.created_at,
+    return Status(
+        201,
+        FeedbackOut(
+            author=user.username,
+            rating=feedback.rating,
+            comment=feedback.comment,
+            created_at=feedback.created_at,
+        ),
     )
 
 
@@ -502,7 +508,7 @@ def cancel(request: HttpRequest, exchange_id: int) -> Any:
 @router.post("/exchange/blocks", response={201: OkOut, **ERRORS}, summary="Block someone")
 def block(request: HttpRequest, payload: BlockIn) -> Any:
     actions.block_person(blocker=_user(request), blocked=_other_person(payload.username))
-    return 201, OkOut(ok=True)
+    return Status(201, OkOut(ok=True))
 
 
 @router.delete(
@@ -538,7 +544,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Any:
         details=payload.details,
         exchange=exchange,
     )
-    return 201, _report_out(made)
+    return Status(201, _report_out(made))
 
 
 @router.get(

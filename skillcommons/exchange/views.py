@@ -235,9 +235,7 @@ def _session_rows(exchange: Exchange, viewer: User) -> list[dict[str, Any]]:
         rows.append(
             {
                 "session": session,
-                "mine": session.starts_at.astimezone(mine),
                 "my_zone": mine.key,
-                "theirs": session.starts_at.astimezone(theirs) if theirs else None,
                 "their_zone": theirs.key if theirs else "",
             }
         )

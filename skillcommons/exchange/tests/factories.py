@@ -64,11 +64,11 @@ def person(
 
 
 def vocabulary() -> dict[str, Any]:
-    area = make_skill(code="editing", label="Editing")
-    wikidata = make_skill(code="wikidata", parent=area, label="Wikidata")
-    sparql = make_skill(code="sparql", parent=wikidata, label="SPARQL")
-    commons = make_skill(code="commons", parent=area, label="Commons")
-    other = make_skill(code="fundraising", label="Fundraising")
+    area = make_skill(code="t-editing", label="Editing")
+    wikidata = make_skill(code="t-wikidata", parent=area, label="Wikidata")
+    sparql = make_skill(code="t-sparql", parent=wikidata, label="SPARQL")
+    commons = make_skill(code="t-commons", parent=area, label="Commons")
+    other = make_skill(code="t-fundraising", label="Fundraising")
     return {
         "area": area,
         "wikidata": wikidata,
