@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -529,7 +530,9 @@ def _shared(share_slug: str) -> Credential:
     )
 
 
-def _credential_page(request: HttpRequest, credential: Credential) -> HttpResponse:
+def _credential_page(
+    request: HttpRequest, credential: Credential, *, shared: bool = False
+) -> HttpResponse:
     user = request.user
     is_owner = user.is_authenticated and credential.recipient_id == user.pk
     can_revoke = not credential.is_revoked and credential.issuer.can_issue(user)
@@ -546,6 +549,12 @@ def _credential_page(request: HttpRequest, credential: Credential) -> HttpRespon
             if is_owner
             else None,
             "document": json.dumps(credential.document, ensure_ascii=False, indent=2),
+            "json_url": reverse("badges:shared_json", args=[credential.share_slug])
+            if shared
+            else reverse("badges:credential_json", args=[credential.public_id]),
+            "baked_url": reverse("badges:shared_baked", args=[credential.share_slug])
+            if shared
+            else reverse("badges:credential_baked", args=[credential.public_id]),
         },
     )
 
@@ -587,7 +596,7 @@ def credential_baked(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_GET
 def shared(request: HttpRequest, share_slug: str) -> HttpResponse:
-    return _credential_page(request, _shared(share_slug))
+    return _credential_page(request, _shared(share_slug), shared=True)
 
 
 @require_GET
