@@ -12,8 +12,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from skillcommons.exchange import program_actions
 from skillcommons.exchange.models import Exchange
-from skillcommons.exchange.program_models import Application, Circle, MatchRun, Program
+from skillcommons.exchange.program_models import (
+    Application,
+    Circle,
+    MatchRun,
+    Program,
+    ProgramMatch,
+)
 from skillcommons.organizations.tests.factories import coordinator
 
 from .program_factories import mentee, mentor, person, program, setting
@@ -337,3 +344,58 @@ def test_the_api_refuses_bad_program_input() -> None:
     assert answer.status_code == 201 and answer.json()["state"] == "draft"
     assert Client().get(f"/api/v1/programs/{answer.json()['slug']}").status_code == 404
     assert Program.objects.count() == 1
+
+
+def test_editing_cancelling_and_withdrawing() -> None:
+    organization, organizer, skill, language = setting()
+    p = program(organization, organizer, skill, language)
+    client = signed_in(organizer)
+    form = client.get(reverse("exchange:program_edit", args=[p.slug]))
+    assert form.status_code == 200 and "Wikidata mentoring" in form.content.decode()
+    assert (
+        signed_in(person("Member")).get(reverse("exchange:program_edit", args=[p.slug])).status_code
+        == 403
+    )
+    alice = person("Alice")
+    mentee(p, alice, skill, language)
+    signed_in(alice).post(reverse("exchange:program_withdraw", args=[p.slug]))
+    assert Application.objects.get().withdrawn_at is not None
+    again = signed_in(alice).post(reverse("exchange:program_withdraw", args=[p.slug]), follow=True)
+    assert "already withdrawn" in again.content.decode()
+    client.post(reverse("exchange:program_state", args=[p.slug, "cancel"]))
+    p.refresh_from_db()
+    assert p.state == Program.State.CANCELLED
+    refused = client.post(reverse("exchange:program_state", args=[p.slug, "announce"]), follow=True)
+    assert "Only a draft program can be announced." in refused.content.decode()
+    assert (
+        client.post(reverse("exchange:program_state", args=[p.slug, "nonsense"])).status_code == 404
+    )
+
+
+def test_an_unmatched_mentee_sees_why_after_publication() -> None:
+    p, organizer, (_strong, _weak, *mentees) = _cohort()
+    run = program_actions.run_matching(program=p, by=organizer)
+    program_actions.publish_run(run=run, by=organizer)
+    matched = set(ProgramMatch.objects.values_list("mentee__username", flat=True))
+    (left,) = [m for m in mentees if m.username not in matched]
+    page = (
+        signed_in(left).get(reverse("exchange:program_application", args=[p.slug])).content.decode()
+    )
+    assert "You were not matched this time." in page and "full" in page
+
+
+def test_the_api_lists_and_shows_circles_to_members_only() -> None:
+    p, organizer, (strong, _weak, ann, *_rest) = _cohort()
+    formed = signed_in(organizer).post(f"/api/v1/programs/{p.slug}/circles")
+    assert formed.status_code == 201 and len(formed.json()["circles"]) == 1
+    circle_id = formed.json()["circles"][0]["id"]
+    mine = signed_in(ann).get("/api/v1/circles").json()
+    assert [c["id"] for c in mine] == [circle_id]
+    detail = signed_in(ann).get(f"/api/v1/circles/{circle_id}").json()
+    assert detail["skill"] == "wikidata" and len(detail["members"]) == 4
+    assert signed_in(strong).get(f"/api/v1/circles/{circle_id}").status_code == 404
+    assert Client().get(f"/api/v1/circles/{circle_id}").status_code == 401
+    refused = signed_in(ann).post(
+        "/api/v1/circles", json.dumps({"skill": "wikidata"}), content_type="application/json"
+    )
+    assert refused.status_code == 403
