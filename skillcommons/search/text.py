@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Protocol
@@ -81,27 +81,26 @@ MIN_STEM_LENGTH = 3
 MIN_VOCABULARY_LENGTH = 3
 
 
-def _token_class() -> str:
-    """A regex character class of Unicode letters, marks, digits and private-use characters."""
+def _ranges(flags: list[bool]) -> list[tuple[int, int]]:
+    """Runs of code points whose flag is set."""
     ranges: list[tuple[int, int]] = []
     start = -1
-    for code in range(0x30000):
-        ok = unicodedata.category(chr(code))[0] in "LMN"
-        if ok and start < 0:
+    for code, flag in enumerate(flags):
+        if flag and start < 0:
             start = code
-        elif not ok and start >= 0:
+        elif not flag and start >= 0:
             ranges.append((start, code - 1))
             start = -1
-    ranges += [(0xE000, 0xF8FF), (0xE0100, 0xE01EF), (0xF0000, 0x10FFFD)]
-    parts = []
-    for low, high in ranges:
-        parts.append(
-            re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
-        )
+    return ranges
+
+
+def _class(ranges: list[tuple[int, int]]) -> str:
+    parts = [
+        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+        for low, high in ranges
+    ]
     return "[" + "".join(parts) + "]"
 
-
-TOKEN_RE = re.compile(_token_class() + "+")
 
 #: Scripts written without spaces between words: indexed as character pairs, found by substring.
 _UNSEGMENTED = (
@@ -117,6 +116,25 @@ _UNSEGMENTED = (
     (0x20000, 0x3134F),  # CJK extensions B–G
 )
 _HEBREW = (0x0590, 0x05FF)
+
+
+def _word_flags() -> list[bool]:
+    """Letters, marks and digits below U+30000, except the unsegmented scripts."""
+    flags = [unicodedata.category(chr(code))[0] in "LMN" for code in range(0x30000)]
+    for low, high in _UNSEGMENTED:
+        flags[low : high + 1] = [False] * (high + 1 - low)
+    return flags
+
+
+_UNSEGMENTED_CLASS = _class([(low, high) for low, high in _UNSEGMENTED])
+#: A word: a run of letters, marks and digits (private use too), where a run in a script written
+#: without spaces is a word of its own ("以Q开头" is "以", "q", "开头" before pairing).
+TOKEN_RE = re.compile(
+    f"{_UNSEGMENTED_CLASS}+|"
+    + _class([*_ranges(_word_flags()), (0xE000, 0xF8FF), (0xE0100, 0xE01EF), (0xF0000, 0x10FFFD)])
+    + "+"
+)
+_UNSEGMENTED_START = re.compile(_UNSEGMENTED_CLASS)
 
 _DROP = dict.fromkeys(
     [
@@ -136,7 +154,7 @@ _DROP = dict.fromkeys(
     ]
 )
 _DROP.pop(0x05BE, None)  # maqaf is punctuation: keep it so it separates words
-_UNIFY = str.maketrans(
+_UNIFY: dict[int, str] = str.maketrans(
     {
         "أ": "ا",
         "إ": "ا",
@@ -155,25 +173,27 @@ _UNIFY = str.maketrans(
 )
 
 
-def _is_latin_like(char: str) -> bool:
-    """Latin, Greek and Cyrillic letters, whose accents searchers usually leave out."""
-    return char < "\u0530"
+_TRANSLATE: dict[int, str | None] = {**_DROP, **_UNIFY}
+_NEEDS_TRANSLATE = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(_TRANSLATE)) + "]"
+)
+
+#: Accents on Latin, Greek and Cyrillic letters (after NFD), which searchers usually leave out.
+#: Marks of other scripts (Indic vowel signs, Thai vowels …) are part of the word and stay.
+_LATIN_ACCENTS = re.compile("([\u0000-\u052f])[\u0300-\u036f\u0483-\u0489]+")
 
 
 def normalize(text: str) -> str:
     """The form both the index and queries are compared in."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    out: list[str] = []
-    base = ""
-    for char in decomposed:
-        if unicodedata.combining(char):
-            if _is_latin_like(base):
-                continue
-        else:
-            base = char
-        out.append(char)
-    return unicodedata.normalize("NFC", "".join(out)).translate(_DROP).translate(_UNIFY)
+    text = unicodedata.normalize(
+        "NFC", _LATIN_ACCENTS.sub(r"\1", unicodedata.normalize("NFD", text))
+    )
+    if _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_TRANSLATE)
+    return text
 
 
 def tokens(text: str) -> list[str]:
@@ -187,18 +207,13 @@ def token_spans(text: str) -> Iterator[tuple[int, int]]:
         yield match.start(), match.end()
 
 
-def _in(char: str, ranges: Iterable[tuple[int, int]]) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in ranges)
-
-
 def is_unsegmented(word: str) -> bool:
     """True for a word in a script written without spaces (Chinese, Japanese, Thai …)."""
-    return _in(word[0], _UNSEGMENTED)
+    return _UNSEGMENTED_START.match(word) is not None
 
 
 def is_hebrew(word: str) -> bool:
-    return _in(word[0], (_HEBREW,))
+    return "\u0590" <= word[:1] <= "\u05ff"
 
 
 def script_of(word: str) -> str:
@@ -237,6 +252,7 @@ def stemmer_for(language: str) -> WordStemmer | None:
     return _stemmer(algorithm) if algorithm else None
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
     stemmer = stemmer_for(language)
     if stemmer is None or len(word) < MIN_STEM_LENGTH or word.isdigit():
@@ -254,11 +270,13 @@ def pairs(run: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Analyzed:
-    """What the index stores for one field: its terms (space-separated) and the normalized words
-    of the field, which feed the vocabulary for typo correction."""
+    """What the index stores for one field: its terms (space-separated), the normalized words
+    of the field, which feed the vocabulary for typo correction, and the words that need
+    substring search (``substring_text``)."""
 
     terms: str
     words: frozenset[str]
+    grams: str = ""
 
 
 def analyze(text: str, language: str) -> Analyzed:
@@ -266,22 +284,29 @@ def analyze(text: str, language: str) -> Analyzed:
     character pairs of unsegmented runs."""
     terms: list[str] = []
     words: set[str] = set()
+    grams: list[str] = []
     for word in tokens(normalize(text)):
         if is_unsegmented(word):
             terms.extend(pairs(word))
+            grams.append(word)
             continue
+        if is_hebrew(word):
+            grams.append(word)
         terms.append(word)
         stemmed = stem(word, language)
         if stemmed and stemmed != word:
             terms.append(stemmed)
         if len(word) >= MIN_VOCABULARY_LENGTH and not word.isdigit():
             words.add(word)
-    return Analyzed(terms=" ".join(terms), words=frozenset(words))
+    return Analyzed(terms=" ".join(terms), words=frozenset(words), grams=" ".join(grams))
 
 
 def substring_text(text: str) -> str:
-    """What the trigram index stores: the normalized text, words separated by single spaces."""
-    return " ".join(tokens(normalize(text)))
+    """What the trigram index stores: the normalized words of the text in scripts that need
+    substring search (written without spaces, or Hebrew with its attached prefixes)."""
+    return " ".join(
+        word for word in tokens(normalize(text)) if is_unsegmented(word) or is_hebrew(word)
+    )
 
 
 @dataclass(frozen=True)

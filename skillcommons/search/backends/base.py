@@ -11,6 +11,7 @@ highlighting) is the same SQL or Python on both, so both find and order the same
 
 from __future__ import annotations
 
+import json
 import math
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -29,7 +30,7 @@ from skillcommons.search.documents import (
     SearchQuery,
     SearchResults,
 )
-from skillcommons.search.models import SearchEntry, SearchFacet
+from skillcommons.search.models import SearchEntry
 from skillcommons.search.text import ParsedQuery, QueryWord, parse_query
 from skillcommons.taxonomy.locales import fallback_chain
 
@@ -111,26 +112,56 @@ class SearchBackend(ABC):
 
     # Writing ---------------------------------------------------------------------------------
 
+    #: How a JSON parameter is written in SQL.
+    json_placeholder = "%s"
+
     def index(self, docs: Iterable[SearchDocument]) -> None:
         docs = list({doc.key: doc for doc in docs}.values())
         if not docs:
             return
         entries = [self._entry(doc) for doc in docs]
         vocabulary: Counter[str] = Counter()
-        with transaction.atomic():
+        for _entry, words in entries:
+            vocabulary.update(words)
+        columns = [
+            "key", "source", "group_key", "language", "base_language", "title", "body",
+            "keywords", "url", "quality", "facets", "terms_title", "terms_body",
+            "terms_keywords", "grams_title", "grams_body",
+        ]  # fmt: skip
+        placeholders = ", ".join(
+            self.json_placeholder if column == "facets" else "%s" for column in columns
+        )
+        rows = [
+            [
+                json.dumps(entry.facets, ensure_ascii=False)
+                if column == "facets"
+                else getattr(entry, column)
+                for column in columns
+            ]
+            for entry, _words in entries
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
             self.delete_keys([doc.key for doc in docs])
-            created = SearchEntry.objects.bulk_create(
-                [entry for entry, _words in entries], batch_size=BATCH
+            # Plain statements rather than the ORM: this is the hot path of a rebuild.
+            cursor.executemany(
+                f"INSERT INTO search_entry ({', '.join(columns)}) VALUES ({placeholders})", rows
             )
+            ids: dict[str, int] = {}
+            for chunk in _chunks([entry.key for entry, _words in entries]):
+                cursor.execute(
+                    f"SELECT key, id FROM search_entry WHERE key IN ({_placeholders(len(chunk))})",
+                    list(chunk),
+                )
+                ids.update((str(key), int(pk)) for key, pk in cursor.fetchall())
             facets = [
-                SearchFacet(entry_id=entry.pk, name=name, value=value)
-                for entry in created
+                (ids[entry.key], name, value)
+                for entry, _words in entries
                 for name, values in entry.facets.items()
                 for value in values
             ]
-            SearchFacet.objects.bulk_create(facets, batch_size=BATCH * 4)
-            for _entry, words in entries:
-                vocabulary.update(words)
+            cursor.executemany(
+                "INSERT INTO search_facet (entry_id, name, value) VALUES (%s, %s, %s)", facets
+            )
             self._add_vocabulary(vocabulary)
 
     def _entry(self, doc: SearchDocument) -> tuple[SearchEntry, frozenset[str]]:
@@ -168,8 +199,8 @@ class SearchBackend(ABC):
             terms_title=analyzed[0].terms,
             terms_body=analyzed[1].terms,
             terms_keywords=analyzed[2].terms,
-            grams_title=textlib.substring_text(title),
-            grams_body=textlib.substring_text(body + " " + keywords),
+            grams_title=analyzed[0].grams,
+            grams_body=f"{analyzed[1].grams} {analyzed[2].grams}".strip(),
         )
         return entry, analyzed[0].words | analyzed[1].words | analyzed[2].words
 
@@ -204,9 +235,40 @@ class SearchBackend(ABC):
     def delete_source(self, source: str) -> None:
         self._delete_where("source = %s", [source])
 
-    def clear_vocabulary(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_term")
+    def delete_other_sources(self, keep: Sequence[str]) -> None:
+        """Remove the entries of every source not in ``keep``."""
+        if keep:
+            self._delete_where(f"source NOT IN ({_placeholders(len(keep))})", list(keep))
+        else:
+            self._delete_where("1 = 1", [])
+
+    def rebuild_vocabulary(self) -> None:
+        """Recount the typo-correction vocabulary from the entries (deletions never lower the
+        counts kept while indexing)."""
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM search_term")
+            last = 0
+            while True:
+                rows = list(
+                    SearchEntry.objects.filter(pk__gt=last)
+                    .order_by("pk")
+                    .values_list("pk", "title", "body", "keywords", "language")[:BATCH]
+                )
+                if not rows:
+                    break
+                vocabulary: Counter[str] = Counter()
+                for pk, title, body, keywords, language in rows:
+                    words: set[str] = set()
+                    for value in (title, body, keywords):
+                        words |= textlib.analyze(value, language).words
+                    vocabulary.update(words)
+                    last = pk
+                self._add_vocabulary(vocabulary)
+
+    @abstractmethod
+    def optimize(self) -> None:
+        """Compact the index after a large write (a rebuild); searches work without it."""
 
     # Searching -------------------------------------------------------------------------------
 

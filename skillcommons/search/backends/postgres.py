@@ -38,6 +38,7 @@ def _like(value: str) -> str:
 
 class PostgresBackend(SearchBackend):
     name = "postgresql"
+    json_placeholder = "CAST(%s AS jsonb)"
 
     def all_words_sql(self, words: Sequence[QueryWord]) -> SQL:
         expression = " & ".join(_word_expression(word) for word in words)
@@ -67,3 +68,8 @@ class PostgresBackend(SearchBackend):
                 [word, len(word) - 2, len(word) + 2, word, limit],
             )
             return [(str(term), int(count)) for term, count in cursor.fetchall()]
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            for table in ("search_entry", "search_facet", "search_term"):
+                cursor.execute(f"ANALYZE {table}")

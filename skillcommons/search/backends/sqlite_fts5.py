@@ -84,3 +84,9 @@ class SqliteFts5Backend(SearchBackend):
                 [expression, len(word) - 2, len(word) + 2, limit],
             )
             return [(str(term), int(count)) for term, count in cursor.fetchall()]
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            cursor.execute("INSERT INTO search_trigram(search_trigram) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
