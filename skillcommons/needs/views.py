@@ -459,8 +459,7 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
                     by=_user(request), version=version, questions=[form.to_input()]
                 )
             except ValidationError as error:
-                for problems in error.message_dict.values():
-                    form.add_error(None, list(problems))
+                form.add_error(None, error.messages)
             else:
                 messages.success(request, _("The question is added."))
                 return redirect(version.get_absolute_url())
@@ -471,7 +470,9 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
         {
             "version": version,
             "questions": questions,
-            "form": form if can_manage and not version.is_published else None,
+            "form": form
+            if form is not None and (form.errors or not version.is_published)
+            else None,
             "can_manage": can_manage,
             "waves": version.waves.all(),
         },
