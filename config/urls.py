@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("skillcommons.accounts.urls")),
     path("skills/", include("skillcommons.taxonomy.urls")),
     path("organizations/", include("skillcommons.organizations.urls")),
+    path("", include("skillcommons.badges.verify_urls")),
     path("", include("skillcommons.badges.urls")),
     path("needs/", include("skillcommons.needs.urls")),
     path("needs/", include("skillcommons.needs.dashboard_urls")),

@@ -565,3 +565,112 @@ class IssuingRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.outcome_kind} → {self.achievement_id}"
+
+
+# --- endorsements --------------------------------------------------------------------------------
+
+
+class EndorsementQuerySet(models.QuerySet["Endorsement"]):
+    def visible_to(self, user: Viewer) -> EndorsementQuerySet:
+        """Endorsements of an achievement are public while not withdrawn. An endorsement of a
+        person's skill is about that person, so everyone sees it only once the person has made it
+        public; the person and the endorser always see it (withdrawn ones too)."""
+        public = models.Q(withdrawn_at__isnull=True) & (
+            models.Q(achievement__isnull=False) | models.Q(is_public=True)
+        )
+        if user is not None and user.is_authenticated:
+            return self.filter(public | models.Q(person_id=user.pk) | models.Q(endorser_id=user.pk))
+        return self.filter(public)
+
+
+class Endorsement(TimeStampedModel):
+    """An OB 3.0 ``EndorsementCredential``: a person, or an organization through one of its
+    organizers, vouches for a person's skill or for an achievement.
+
+    Signed by the organization's issuer when endorsing in an organization's name, otherwise by the
+    platform issuer on behalf of the person (who is named in the credential's text). Withdrawing
+    sets its bit in the signing issuer's status list, like revoking a badge.
+    """
+
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True)
+    endorser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("endorser"),
+        on_delete=models.CASCADE,
+        related_name="endorsements_given",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("in the name of the organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+    )
+    issuer = models.ForeignKey(
+        Issuer, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="endorsements"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("endorsed person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="endorsements_received",
+    )
+    skill = models.ForeignKey(
+        Skill,
+        verbose_name=_("endorsed skill"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    achievement = models.ForeignKey(
+        Achievement,
+        verbose_name=_("endorsed achievement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+    )
+    comment = models.TextField(_("comment"), max_length=2000)
+    is_public = models.BooleanField(_("shown to everyone"), default=False)
+    document = models.JSONField(_("signed endorsement credential"))
+    status_list = models.ForeignKey(
+        StatusList,
+        verbose_name=_("status list"),
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+    )
+    status_index = models.PositiveIntegerField(_("status list position"))
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = EndorsementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    person__isnull=False, skill__isnull=False, achievement__isnull=True
+                )
+                | models.Q(person__isnull=True, skill__isnull=True, achievement__isnull=False),
+                name="badges_endorsement_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="badges_one_endorsement_per_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} → {self.person_id or self.achievement_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("badges_verify:endorsement_detail", args=[self.public_id])
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

@@ -8,6 +8,11 @@
 // document, for instance (for did:key the caller supplies the document it derives from the key).
 // stdout: a JSON array, in the same order, of {"verified": true|false, "errors": ["...", ...]}.
 //
+// A credential with a `credentialStatus` is checked with @digitalbazaar/vc-bitstring-status-list:
+// the status list credential (one of the supplied documents) must verify, come from the same
+// issuer and have the same purpose, and the credential's bit must be clear; a set bit (revoked or
+// suspended) makes the credential fail.
+//
 // The document loader serves only the contexts bundled in ../data/contexts/ (listed in its
 // index.json) and the supplied documents; a fragment URL ("did:...#key") is answered with the
 // matching verification method of the supplied document. Nothing is ever fetched from the network.
@@ -17,6 +22,8 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {checkStatus as checkBitstringStatus} from
+  '@digitalbazaar/vc-bitstring-status-list';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
 
@@ -87,6 +94,23 @@ function errorMessages(error) {
   return messages;
 }
 
+// The status check @digitalbazaar/vc calls: verified only if every status list verifies and no
+// bit is set (the library reports a set bit as `status: true` in a verified result).
+async function checkStatus(options) {
+  const result = await checkBitstringStatus(options);
+  if(result.verified && asList(result.results).some(entry => entry.status)) {
+    const purposes = asList(result.results)
+      .filter(entry => entry.status)
+      .map(entry => entry.credentialStatus.statusPurpose);
+    return {
+      verified: false,
+      error: new Error(`Credential status is set: ${purposes.join(', ')}.`),
+      results: result.results,
+    };
+  }
+  return result;
+}
+
 async function verifyOne(contexts, item) {
   const {credential, documents = {}} = item;
   const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
@@ -95,8 +119,12 @@ async function verifyOne(contexts, item) {
       credential,
       suite,
       documentLoader: makeDocumentLoader(contexts, documents),
+      checkStatus,
     });
     const errors = errorMessages(result.error);
+    if(result.statusResult && !result.statusResult.verified) {
+      errors.push(...errorMessages(result.statusResult.error));
+    }
     for(const proofResult of asList(result.results)) {
       if(!proofResult.verified) {
         errors.push(...errorMessages(proofResult.error));

@@ -7,7 +7,8 @@ cases go to one ``node`` process. Outside CI the test is skipped, with the reaso
 the npm packages are missing; in CI (``CI=true``) that is a failure, so it cannot silently stop
 running.
 
-Not covered yet: revocation (there are no status lists to point a credential at).
+Revocation: the benchmark samples carry a Bitstring status list (checked with
+``@digitalbazaar/vc-bitstring-status-list``).
 """
 
 from __future__ import annotations
@@ -213,3 +214,73 @@ def test_the_verifier_never_fetches_an_unknown_document(node: str) -> None:
     (result,) = run_verifier(node, [{"credential": credential, "documents": {}}])
     assert result["verified"] is False
     assert any("never fetched from the network" in e for e in result["errors"])
+
+
+def _load_samples(directory: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    samples = {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(directory.glob("*.json"))
+    }
+    fixtures = {}
+    for path in sorted((directory / "fixtures").glob("*.json")):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        fixtures[entry["url"]] = entry["document"]
+    return samples, fixtures
+
+
+def test_benchmark_samples_verify_independently_including_revocation(
+    node: str, tmp_path: Path
+) -> None:
+    """``bench_badges --samples`` writes credentials of a did:web issuer with a Bitstring status
+    list; Digital Bazaar's verifier, with @digitalbazaar/vc-bitstring-status-list and only the
+    bundled contexts and the written fixtures, accepts the valid ones and rejects the others, and
+    our verification service reaches the same verdicts."""
+    from django.core.management import call_command
+
+    from skillcommons.badges import verification
+
+    call_command("bench_badges", "--json", "--credentials", "3", "--samples", str(tmp_path))
+    samples, fixtures = _load_samples(tmp_path)
+    assert {name.rsplit("-", 1)[0] for name in samples} == {
+        "valid", "revoked", "tampered", "expired", "undefined-term",
+    }  # fmt: skip
+    assert len(fixtures) == 2
+    for document in samples.values():
+        entry = document["credentialStatus"]
+        assert entry["statusListCredential"] in fixtures
+        issuer = document["issuer"]["id"]
+        assert issuer in fixtures and issuer.startswith("did:web:")
+
+    names = list(samples)
+    results = dict(
+        zip(
+            names,
+            run_verifier(
+                node, [{"credential": samples[name], "documents": fixtures} for name in names]
+            ),
+            strict=True,
+        )
+    )
+    now = datetime.now(UTC)
+    for name in names:
+        ours = verification.verify_document(samples[name], documents=fixtures.get, now=now)
+        if name.startswith("valid-"):
+            assert results[name] == {"verified": True, "errors": []}, name
+            assert ours.verified, (name, [c.explanation for c in ours.checks])
+        else:
+            assert results[name]["verified"] is False, name
+            assert results[name]["errors"], name
+            assert not ours.verified, name
+    assert any("status is set" in e for e in results["revoked-1"]["errors"])
+    assert any("Invalid signature" in e for e in results["tampered-1"]["errors"])
+    assert any("validUntil" in e for e in results["expired-1"]["errors"])
+    assert any("safe mode" in e.lower() for e in results["undefined-term-1"]["errors"])
+    assert (
+        verification.verify_document(samples["revoked-1"], documents=fixtures.get, now=now).verdict
+        == verification.Verdict.REVOKED
+    )
+
+    # Without the status list the independent verifier cannot vouch for the credential either.
+    without_list = {url: doc for url, doc in fixtures.items() if url.startswith("did:")}
+    (missing,) = run_verifier(node, [{"credential": samples["valid-1"], "documents": without_list}])
+    assert missing["verified"] is False
