@@ -213,3 +213,23 @@ def test_endorsing_through_the_api(client: Client) -> None:
     assert withdrawn.json()["withdrawn"] is True
     client.force_login(person)
     assert client.post(f"/api/v1/badges/endorsements/{public_id}/withdraw").status_code == 404
+
+
+def test_endorsements_show_on_the_achievement_and_the_persons_badges_page(client: Client) -> None:
+    person, skill = _person_with_skill()
+    endorser = make_user(username="Asha")
+    achievement = b2_awards.achievement()
+    endorsements.endorse_achievement(by=endorser, achievement=achievement, comment="Useful badge.")
+    on_person = endorsements.endorse_skill(
+        by=endorser, person=person, skill=skill, comment="Explains SPARQL well."
+    )
+    page = client.get(achievement.get_absolute_url()).content.decode()
+    assert "Useful badge." in page
+    badges_page = reverse("badges:person_badges", args=[person.username])
+    assert "Explains SPARQL well." not in client.get(badges_page).content.decode()
+    endorsements.set_endorsement_visibility(endorsement=on_person, by=person, is_public=True)
+    assert "Explains SPARQL well." in client.get(badges_page).content.decode()
+    client.force_login(endorser)
+    assert reverse("badges_verify:endorse_person", args=[person.username]) in (
+        client.get(badges_page).content.decode()
+    )
