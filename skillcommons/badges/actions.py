@@ -756,6 +756,17 @@ def _outcome_skill_ids(outcome: Outcome) -> set[int]:
     return found
 
 
+def _outcome_evidence(outcome: Outcome) -> list[Evidence]:
+    """The outcome's evidence link as an absolute web address, or none if it is not one."""
+    url = outcome.evidence_url.strip()
+    if url.startswith("/"):
+        url = settings.SITE_URL + url
+    try:
+        return _clean_evidence([Evidence(url=url)]) if url else []
+    except ValidationError:
+        return []
+
+
 def _rule_matches(rule: IssuingRule, skill_ids: set[int]) -> bool:
     if rule.skill is None:
         return True
@@ -785,7 +796,7 @@ def award_from_outcome(outcome: Outcome) -> list[Credential]:
             continue
         valid_from = timezone.now()
         valid_until = valid_from + timedelta(days=rule.valid_days) if rule.valid_days else None
-        evidence = [Evidence(url=outcome.evidence_url)] if outcome.evidence_url else []
+        evidence = _outcome_evidence(outcome)
         awarded.append(
             _issue(
                 achievement=rule.achievement,
