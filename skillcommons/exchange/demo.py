@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import random
 
+from .lifecycle_demo import seed_exchanges
 from .program_demo import seed_programs
 
 
 def seed(rng: random.Random) -> None:
+    seed_exchanges(rng)
     seed_programs(rng)
