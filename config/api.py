@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from skillcommons.accounts.api import router as people_router
+from skillcommons.badges.api import router as badges_router
 from skillcommons.badges.verify_api import router as badges_verify_router
 from skillcommons.core.api import PUBLIC, install_error_handlers
 from skillcommons.needs.api import router as needs_router
@@ -36,6 +37,7 @@ api.add_router("/", needs_router)
 api.add_router("/", "skillcommons.needs.stats_api.router")
 api.add_router("/", exchange_router)
 api.add_router("/", notifications_router)
+api.add_router("/", badges_router)
 api.add_router("/", badges_verify_router)
 api.add_router("/", programs_router)
 api.add_router("/", "skillcommons.library.api.router")
