@@ -31,7 +31,8 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import ExpressionWrapper, F, IntegerField, Max, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 
 from skillcommons.needs.aggregate import (
     DIMENSIONS,
@@ -41,7 +42,7 @@ from skillcommons.needs.aggregate import (
     Dimension,
     SkillTree,
 )
-from skillcommons.needs.models import Response, SkillRating, Wave
+from skillcommons.needs.models import MAX_LEVEL, MAX_ROBUSTNESS, Response, SkillRating, Wave
 from skillcommons.needs.publish import DEFAULT_PROTECTED_K, Policy, Publication, publish
 from skillcommons.organizations.models import Membership, Organization
 from skillcommons.taxonomy.models import Skill
@@ -92,6 +93,26 @@ def cohort_of(wave: Wave, organization: Organization) -> QuerySet[Response]:
     return counted_responses(wave).filter(
         Q(organization=organization) | Q(organization__isnull=True, respondent_id__in=members)
     )
+
+
+_LEVELS = MAX_LEVEL + 1
+_ROBUSTNESS_STATES = MAX_ROBUSTNESS + 2  # not rated, 0, 1, 2
+#: The five answers of a rating in one integer, computed by the database: reading one column
+#: instead of five makes the bulk read several times faster (the cost is per value fetched).
+_PACKED_RATING = ExpressionWrapper(
+    (
+        (
+            (F("proficiency") * _LEVELS + F("importance")) * 2
+            + Cast("wants_to_learn", IntegerField())
+        )
+        * 2
+        + Cast("can_teach", IntegerField())
+    )
+    * _ROBUSTNESS_STATES
+    + Coalesce(F("robustness"), Value(-1))
+    + 1,
+    output_field=IntegerField(),
+)
 
 
 def _fetch(
@@ -171,26 +192,26 @@ def load(responses: QuerySet[Response]) -> WaveData:
         codes[name], labels[name] = _codes((p[index] for p in people), missing)
 
     ratings = _fetch(
-        SkillRating.objects.filter(response__in=responses.values("pk")),
-        (
-            "response_id",
-            "question_id",
-            "skill_id",
-            "proficiency",
-            "importance",
-            "wants_to_learn",
-            "can_teach",
-            "robustness",
+        SkillRating.objects.filter(response__in=responses.values("pk")).annotate(
+            packed=_PACKED_RATING
         ),
+        ("response_id", "question_id", "skill_id", "packed"),
     )
-    table = np.asarray(
-        [(*r[:7], MISSING if r[7] is None else r[7]) for r in ratings], dtype=np.int64
-    ).reshape(-1, 8)
+    table = np.asarray(ratings, dtype=np.int64).reshape(-1, 4)
     # One rating per response and skill: the first matrix question's.
     table = table[np.lexsort((table[:, 1], table[:, 2], table[:, 0]))]
     first = np.ones(len(table), dtype=bool)
     first[1:] = (table[1:, 0] != table[:-1, 0]) | (table[1:, 2] != table[:-1, 2])
     table = table[first]
+    packed = table[:, 3]
+    robustness = packed % _ROBUSTNESS_STATES - 1  # stored + 1, 0 for not rated
+    packed = packed // _ROBUSTNESS_STATES
+    can_teach = packed % 2
+    packed = packed // 2
+    wants = packed % 2
+    packed = packed // 2
+    importance = packed % _LEVELS
+    proficiency = packed // _LEVELS
 
     order = np.argsort(response_ids)
     position = order[np.searchsorted(response_ids[order], table[:, 0])]
@@ -199,11 +220,11 @@ def load(responses: QuerySet[Response]) -> WaveData:
         respondent=respondent,
         weight=weight[position],
         skill=table[:, 2],
-        proficiency=table[:, 3],
-        importance=table[:, 4],
-        wants_to_learn=table[:, 5].astype(bool),
-        can_teach=table[:, 6].astype(bool),
-        robustness=table[:, 7],
+        proficiency=proficiency,
+        importance=importance,
+        wants_to_learn=wants.astype(bool),
+        can_teach=can_teach.astype(bool),
+        robustness=np.where(robustness < 0, MISSING, robustness),
         dimensions={name: codes[name][position] for name in DIMENSIONS},
     )
     parents: dict[str, dict[str, str]] = {"country": {}, "organization": {}}

@@ -4,11 +4,13 @@ the in-memory path. The builders here are reused by the dashboard, open data and
 from __future__ import annotations
 
 import datetime
+import json
 import random
 from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from skillcommons.accounts.models import User
@@ -277,3 +279,31 @@ def test_organization_cohort_is_its_own_answer_and_its_members() -> None:
 
 def test_a_wave_without_counted_answers_has_no_tables() -> None:
     assert queries.wave_tables(make_wave()) is None
+
+
+def test_bench_needs_database_path_matches_the_in_memory_cube_and_leaves_nothing() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    responses_before = Response.objects.count()
+    out = StringIO()
+    call_command(
+        "bench_needs",
+        "--json",
+        "--db",
+        "--respondents=800",
+        "--skills=13",
+        "--regions=3",
+        "--countries=8",
+        "--languages=5",
+        "--organizations=10",
+        stdout=out,
+    )
+    result = json.loads(out.getvalue())
+    assert result["backend"] == connection.vendor
+    assert result["respondents"] == 800
+    assert result["database_matches_memory"] is True
+    assert result["recoverable_cells"] == 0
+    assert result["min_published_n"] >= 5
+    assert Response.objects.count() == responses_before  # rolled back

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from skillcommons.needs.benchmark import run
+from skillcommons.needs.benchmark import run, run_database
 
 MAX_RESPONDENTS = 2_000_000
 MAX_SKILLS = 500
@@ -35,6 +35,11 @@ class Command(BaseCommand):
             "--protected-k", type=int, default=10, help="minimum cell size for protected countries"
         )
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--db",
+            action="store_true",
+            help="write the wave into the database and aggregate it from there (rolled back)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         limits = {
@@ -51,11 +56,13 @@ class Command(BaseCommand):
                     _("--%(option)s must be between 1 and %(maximum)d.")
                     % {"option": name, "maximum": maximum}
                 )
+        if options["db"] and options["countries"] > 26 * 26:
+            raise CommandError(_("--db supports at most 676 countries."))
         if options["countries"] < options["regions"]:
             raise CommandError(_("There must be at least as many countries as regions."))
         if options["k"] < 1 or options["protected_k"] < options["k"]:
             raise CommandError(_("--k must be at least 1 and --protected-k at least --k."))
-        result = run(
+        result = (run_database if options["db"] else run)(
             respondents=options["respondents"],
             skills=options["skills"],
             regions=options["regions"],
