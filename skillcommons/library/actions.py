@@ -365,6 +365,13 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def _lock(work: Work) -> None:
+    """Lock the work's row and reload the caller's object, so concurrent reviews queue up and
+    the caller sees the result."""
+    Work.objects.select_for_update().only("pk").get(pk=work.pk)
+    work.refresh_from_db()
+
+
 def _move(work: Work, target: str) -> None:
     if target not in TRANSITIONS[work.state]:
         raise ValidationError(
@@ -378,7 +385,7 @@ def _move(work: Work, target: str) -> None:
 def submit_work(*, actor: User, work: Work) -> Work:
     """The author asks curators to review the work."""
     _require_editor(actor, work)
-    work = Work.objects.select_for_update().get(pk=work.pk)
+    _lock(work)
     _move(work, Work.State.SUBMITTED)
     work.save(update_fields=["state", "updated_at"])
     return work
@@ -388,7 +395,7 @@ def submit_work(*, actor: User, work: Work) -> Work:
 def start_review(*, actor: User, work: Work) -> Work:
     """A curator takes a submitted work into review."""
     _require_curator(actor)
-    work = Work.objects.select_for_update().get(pk=work.pk)
+    _lock(work)
     _move(work, Work.State.IN_REVIEW)
     work.save(update_fields=["state", "updated_at"])
     return work
@@ -409,7 +416,7 @@ def review_work(
     do not review their own works.
     """
     _require_curator(actor)
-    work = Work.objects.select_for_update().get(pk=work.pk)
+    _lock(work)
     if work.created_by_id == actor.pk and not actor.is_superuser:
         raise PermissionDenied(_("Another curator must review a work you created."))
     if decision not in Review.Decision.values:
