@@ -42,6 +42,7 @@ from .images import validate_badge_image
 from .keys import encrypt_private_key, private_key_of
 from .models import (
     PLATFORM_SLUG,
+    RESERVED_ISSUER_SLUGS,
     STATUS_LIST_SIZE,
     Achievement,
     AchievementTranslation,
@@ -136,7 +137,10 @@ def enable_issuing(*, organization: Organization, by: User) -> Issuer:
             existing.is_active = True
             existing.save(update_fields=["is_active", "updated_at"])
         return existing
-    if organization.slug == PLATFORM_SLUG or Issuer.objects.filter(slug=organization.slug).exists():
+    if (
+        organization.slug in RESERVED_ISSUER_SLUGS
+        or Issuer.objects.filter(slug=organization.slug).exists()
+    ):
         raise ValidationError(
             _("The short name %(slug)s is already used by another issuer.")
             % {"slug": organization.slug}

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: The slug of the platform issuer; organizations cannot issue under this name.
 PLATFORM_SLUG = "platform"
+#: Slugs an organization's issuer cannot take: the platform's, and page names under /issuers/.
+RESERVED_ISSUER_SLUGS = frozenset({PLATFORM_SLUG, "enable"})
 #: Entries in every status list: the Bitstring Status List minimum, for herd privacy.
 STATUS_LIST_SIZE = 131_072
 

@@ -61,6 +61,16 @@ def test_only_organizers_or_coordinators_enable_issuing_for_an_organization() ->
     assert issuer.keys.filter(is_active=True).count() == 1
 
 
+@pytest.mark.parametrize("slug", ["platform", "enable"])
+def test_organizations_cannot_take_a_reserved_issuer_name(slug: str) -> None:
+    from .factories import make_organization
+
+    organizer = make_user("Organizer")
+    organization = make_organization(slug, organizer=organizer)
+    with pytest.raises(ValidationError):
+        actions.enable_issuing(organization=organization, by=organizer)
+
+
 def test_private_keys_are_encrypted_at_rest_and_need_the_configured_key() -> None:
     issuer = org_issuer()
     key = issuer.keys.get()
