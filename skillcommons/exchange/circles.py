@@ -19,6 +19,7 @@ The method (``docs/matching.md``, "Peer-learning circles"):
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -169,30 +170,44 @@ def form_circles(
     names = skill_names or {}
     by_id = {learner.id: learner for learner in learners}
     usable = {learner.id: learner.usable() for learner in learners}
-    open_pairs: set[tuple[int, int]] = {
-        (learner.id, skill)
+    # Open learners per (skill, usable language); a learner is in one set per language they use.
+    open_by_key: dict[tuple[int, int], set[int]] = {}
+    wanted: list[tuple[int, int]] = sorted(
+        (skill, learner.id)
         for learner in learners
         for skill in set(learner.skills)
         if skills is None or skill in skills
-    }
+    )
+    for skill, learner_id in wanted:
+        for language in usable[learner_id]:
+            open_by_key.setdefault((skill, language), set()).add(learner_id)
+    placed: set[tuple[int, int]] = set()
     groups: list[list[CircleLearner]] = []
     keys: list[tuple[int, int]] = []
-    while True:
-        counts: dict[tuple[int, int], int] = {}
-        for learner_id, skill in open_pairs:
-            for language in usable[learner_id]:
-                counts[(skill, language)] = counts.get((skill, language), 0) + 1
-        if not counts:
-            break
-        (skill, language), best = min(counts.items(), key=lambda item: (-item[1], item[0]))
-        if best < min_size:
+
+    def close(skill: int, learner_id: int) -> None:
+        placed.add((skill, learner_id))
+        for language in usable[learner_id]:
+            members = open_by_key.get((skill, language))
+            if members is not None:
+                members.discard(learner_id)
+                if not members:
+                    del open_by_key[(skill, language)]
+
+    # Largest group first; a lazy heap: an entry whose size changed is pushed again.
+    heap = [(-len(members), key) for key, members in open_by_key.items()]
+    heapq.heapify(heap)
+    while heap:
+        negative, (skill, language) = heapq.heappop(heap)
+        members = open_by_key.get((skill, language), set())
+        if len(members) != -negative:
+            if members:
+                heapq.heappush(heap, (-len(members), (skill, language)))
+            continue
+        if len(members) < min_size:
             break
         pool = sorted(
-            (
-                by_id[learner_id]
-                for learner_id, wanted in open_pairs
-                if wanted == skill and language in usable[learner_id]
-            ),
+            (by_id[learner_id] for learner_id in members),
             key=lambda item: (_first_hour(item.availability), item.id),
         )
         start = 0
@@ -200,34 +215,45 @@ def form_circles(
             groups.append(pool[start : start + size])
             keys.append((skill, language))
             start += size
-        open_pairs -= {(learner.id, skill) for learner in pool}
+        for learner in pool:
+            close(skill, learner.id)
 
     # Leftovers join the smallest circle of their skill with room, in a language they use.
-    left: list[LeftOut] = []
-    for learner_id, skill in sorted(open_pairs, key=lambda pair: (pair[1], pair[0])):
+    circles_of: dict[int, list[int]] = {}
+    for i, (skill, _language) in enumerate(keys):
+        circles_of.setdefault(skill, []).append(i)
+    still_open: list[tuple[int, int]] = []
+    for skill, learner_id in wanted:
+        if (skill, learner_id) in placed:
+            continue
         room = [
             i
-            for i, (s, language) in enumerate(keys)
-            if s == skill and language in usable[learner_id] and len(groups[i]) < max_size
+            for i in circles_of.get(skill, [])
+            if keys[i][1] in usable[learner_id] and len(groups[i]) < max_size
         ]
         if room:
             target = min(room, key=lambda i: (len(groups[i]), i))
             groups[target].append(by_id[learner_id])
-            continue
-        reason = _left_reason(learner_id, skill, open_pairs, usable, names, min_size)
-        left.append(LeftOut(learner_id, skill, reason))
-
+            close(skill, learner_id)
+        else:
+            still_open.append((skill, learner_id))
+    left = tuple(
+        LeftOut(
+            learner_id, skill, _left_reason(learner_id, skill, open_by_key, usable, names, min_size)
+        )
+        for skill, learner_id in still_open
+    )
     circles = tuple(
         _circle(skill, language, group)
         for (skill, language), group in zip(keys, groups, strict=True)
     )
-    return CirclePlan(circles=circles, left_out=tuple(left))
+    return CirclePlan(circles=circles, left_out=left)
 
 
 def _left_reason(
     learner_id: int,
     skill: int,
-    open_pairs: set[tuple[int, int]],
+    open_by_key: Mapping[tuple[int, int], set[int]],
     usable: Mapping[int, Mapping[int, int]],
     names: Mapping[int, str],
     min_size: int,
@@ -242,10 +268,9 @@ def _left_reason(
             ),
             {"skill": label},
         )
-    others = sum(
-        1
-        for other, wanted in open_pairs
-        if wanted == skill and other != learner_id and set(usable[other]) & set(mine)
+    others = len(
+        set().union(*(open_by_key.get((skill, language), set()) for language in mine))
+        - {learner_id}
     )
     if not others:
         return Reason(

@@ -4,7 +4,7 @@ Pure and ORM-free. Given the program's mentors (as :class:`.scoring.MentorRecord
 places they give this program) and mentees (one :class:`.scoring.Query` each, plus the mentors
 they asked for by name), :func:`build_preview` runs the optimal batch assignment and explains it:
 
-* each pair with the full score explanation;
+* each pair with the full score explanation (built on demand by :meth:`Preview.explain`);
 * the rank of the mentor a mentee got in the mentee's own list (best score first);
 * why each higher-ranked mentor was missed ("Full: 3/3 places taken.", region quota, or "the
   best overall assignment placed you elsewhere");
@@ -26,7 +26,16 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 
-from .batch import BatchOptions, BatchResult, Missed, assign, gini, greedy, pair_scores
+from .batch import (
+    Assignment,
+    BatchOptions,
+    BatchResult,
+    Missed,
+    assign,
+    gini,
+    greedy,
+    pair_scores,
+)
 from .scoring import (
     UNRELATED,
     USABLE_PROFICIENCY,
@@ -64,7 +73,7 @@ class PreviewPair:
     rank: int
     candidates: int  # how many candidates the mentee had
     preferred: bool  # the mentee asked for this mentor
-    match: Match  # the explanation
+    assignment: Assignment  # the batch's record of this pair (see Preview.explain)
     missed: tuple[Missed, ...]
     preferences: tuple[PreferenceNote, ...]
 
@@ -104,6 +113,11 @@ class Preview:
     @property
     def mentors_used(self) -> int:
         return sum(1 for load in self.loads if load.assigned)
+
+    def explain(self, pair: PreviewPair) -> Match:
+        """The full score explanation of one pair. Built when shown (a page shows a page of
+        pairs), because building every sentence for thousands of pairs costs seconds."""
+        return self.result.explain(pair.assignment)
 
     def assignment(self) -> list[tuple[int, int]]:
         """(mentee id, mentor id) of every pair: what publishing creates."""
@@ -216,7 +230,7 @@ def build_preview(
                 rank=a.rank,
                 candidates=len(graph.of(a.mentee)),
                 preferred=a.mentor_id in mentee.preferred,
-                match=result.explain(a),
+                assignment=a,
                 missed=a.missed,
                 preferences=preference_notes(a.mentee, a.mentor_id, a.missed),
             )

@@ -157,6 +157,8 @@ class LoadOut(Schema):
 
 
 class RunOut(Schema):
+    """``pairs`` holds one page of the pairs (``page`` of ``pages``); the rest is complete."""
+
     id: int
     program: str
     created_at: datetime
@@ -164,6 +166,8 @@ class RunOut(Schema):
     options: dict[str, Any]
     totals: dict[str, Any]
     pairs: list[PreviewPairOut]
+    page: int
+    pages: int
     unassigned: list[UnassignedOut]
     loads: list[LoadOut]
 
@@ -299,11 +303,14 @@ def _application_out(application: Application) -> dict[str, Any]:
     }
 
 
-def _run_out(run: MatchRun) -> dict[str, Any]:
+def _run_out(run: MatchRun, page: int = 1, page_size: int = 50) -> dict[str, Any]:
     preview = program_actions.run_preview(run)
+    if not (1 <= page_size <= 200 and page >= 1):
+        raise ValidationError(_("Use a page from 1 and a page size from 1 to 200."))
+    shown = preview.pairs[(page - 1) * page_size : page * page_size]
     ids: set[int] = {load.mentor_id for load in preview.loads}
-    ids |= {p.mentee_id for p in preview.pairs} | {u.mentee_id for u in preview.unassigned}
-    for item in [*preview.pairs, *preview.unassigned]:
+    ids |= {p.mentee_id for p in shown} | {u.mentee_id for u in preview.unassigned}
+    for item in [*shown, *preview.unassigned]:
         ids |= {n.mentor_id for n in item.preferences}
     names = dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
 
@@ -345,12 +352,14 @@ def _run_out(run: MatchRun) -> dict[str, Any]:
                 "preferred": p.preferred,
                 "components": [
                     {"name": c.name, "points": c.points, "reason": str(c.reason)}
-                    for c in p.match.explanation.components
+                    for c in preview.explain(p).explanation.components
                 ],
                 **reasons(p),
             }
-            for p in preview.pairs
+            for p in shown
         ],
+        "page": page,
+        "pages": max((len(preview.pairs) + page_size - 1) // page_size, 1),
         "unassigned": [
             {"mentee": name(u.mentee_id), "reason": str(u.reason), **reasons(u)}
             for u in preview.unassigned
@@ -572,12 +581,12 @@ def list_applications(request: HttpRequest, slug: str) -> Any:
     auth=SIGNED_IN,
     summary="Run the batch matcher and get its preview (organizers)",
 )
-def run_matching(request: HttpRequest, slug: str, payload: RunIn) -> Any:
+def run_matching(request: HttpRequest, slug: str, payload: RunIn, page_size: int = 50) -> Any:
     program = _managed(request, slug)
     run = program_actions.run_matching(
         program=program, by=_viewer(request), candidates=payload.candidates, spread=payload.spread
     )
-    return Status(201, _run_out(run))
+    return Status(201, _run_out(run, 1, page_size))
 
 
 @router.get(
@@ -586,9 +595,11 @@ def run_matching(request: HttpRequest, slug: str, payload: RunIn) -> Any:
     auth=SIGNED_IN,
     summary="The preview of a matching run (organizers)",
 )
-def get_run(request: HttpRequest, slug: str, run_id: int) -> Any:
+def get_run(
+    request: HttpRequest, slug: str, run_id: int, page: int = 1, page_size: int = 50
+) -> Any:
     program = _managed(request, slug)
-    return _run_out(get_object_or_404(MatchRun, pk=run_id, program=program))
+    return _run_out(get_object_or_404(MatchRun, pk=run_id, program=program), page, page_size)
 
 
 @router.post(

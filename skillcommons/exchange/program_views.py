@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
@@ -347,6 +348,8 @@ def program_match(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+PREVIEW_PAGE_SIZE = 50  # pairs explained per page
+
 COMPONENT_MAXIMUM = {
     "skill": lambda w: w.skill_exact,
     "level": lambda w: w.level,
@@ -370,7 +373,7 @@ def _components(explanation: Explanation, weights: Weights) -> list[dict[str, An
     ]
 
 
-def _preview_context(program: Program, run: MatchRun) -> dict[str, Any]:
+def _preview_context(program: Program, run: MatchRun, page_number: Any = 1) -> dict[str, Any]:
     error = None
     preview: Preview | None = None
     try:
@@ -381,9 +384,11 @@ def _preview_context(program: Program, run: MatchRun) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     unassigned: list[dict[str, Any]] = []
     loads: list[dict[str, Any]] = []
+    page = None
     if preview is not None:
+        page = Paginator(preview.pairs, PREVIEW_PAGE_SIZE).get_page(page_number)
         ids: set[int] = set()
-        for pair in preview.pairs:
+        for pair in page:
             ids |= {pair.mentee_id, pair.mentor_id}
             ids |= {m.mentor_id for m in pair.missed} | {n.mentor_id for n in pair.preferences}
         for u in preview.unassigned:
@@ -394,7 +399,7 @@ def _preview_context(program: Program, run: MatchRun) -> dict[str, Any]:
         def name(pk: int) -> str:
             return names.get(pk, _("(someone who left)"))
 
-        for pair in preview.pairs:
+        for pair in page:
             rows.append(
                 {
                     "mentee": name(pair.mentee_id),
@@ -403,7 +408,7 @@ def _preview_context(program: Program, run: MatchRun) -> dict[str, Any]:
                     "rank": pair.rank,
                     "candidates": pair.candidates,
                     "preferred": pair.preferred,
-                    "components": _components(pair.match.explanation, weights),
+                    "components": _components(preview.explain(pair).explanation, weights),
                     "missed": [
                         {"mentor": name(m.mentor_id), "rank": m.rank, "reason": str(m.reason)}
                         for m in pair.missed
@@ -445,6 +450,7 @@ def _preview_context(program: Program, run: MatchRun) -> dict[str, Any]:
         "rows": rows,
         "unassigned": unassigned,
         "loads": loads,
+        "page": page,
         "totals": run.totals,
         "can_publish": program.state == Program.State.OPEN and bool(run.assignment),
     }
@@ -455,7 +461,8 @@ def _preview_context(program: Program, run: MatchRun) -> dict[str, Any]:
 def program_preview(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program = _managed(request, slug)
     run = get_object_or_404(MatchRun, pk=pk, program=program)
-    return render(request, "exchange/program_preview.html", _preview_context(program, run))
+    context = _preview_context(program, run, request.GET.get("page", 1))
+    return render(request, "exchange/program_preview.html", context)
 
 
 @login_required

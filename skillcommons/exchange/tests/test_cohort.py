@@ -54,8 +54,8 @@ def test_the_pair_has_its_explanation_and_the_second_mentee_sees_full() -> None:
     pairs = {p.mentee_id: p for p in result.pairs}
     assert pairs[10].mentor_id == 1 and pairs[10].rank == 1
     assert pairs[11].mentor_id == 2 and pairs[11].rank == 2
-    assert pairs[11].match.explanation.components[0].name == "skill"
-    assert pairs[11].match.score == pytest.approx(pairs[11].score)
+    assert result.explain(pairs[11]).explanation.components[0].name == "skill"
+    assert result.explain(pairs[11]).score == pytest.approx(pairs[11].score)
     with translation.override("en"):
         assert [str(m.reason) for m in pairs[11].missed] == ["Full: 1/1 places taken."]
     assert result.assigned == 2 and result.first_choice == 1 and result.mentors_used == 2

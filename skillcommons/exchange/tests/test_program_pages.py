@@ -399,3 +399,15 @@ def test_the_api_lists_and_shows_circles_to_members_only() -> None:
         "/api/v1/circles", json.dumps({"skill": "wikidata"}), content_type="application/json"
     )
     assert refused.status_code == 403
+
+
+def test_the_preview_is_paged_in_the_api_and_on_the_page() -> None:
+    p, organizer, _people = _cohort()
+    client = signed_in(organizer)
+    run = program_actions.run_matching(program=p, by=organizer)
+    first = client.get(f"/api/v1/programs/{p.slug}/runs/{run.pk}?page_size=2").json()
+    second = client.get(f"/api/v1/programs/{p.slug}/runs/{run.pk}?page_size=2&page=2").json()
+    assert (first["pages"], len(first["pairs"]), len(second["pairs"])) == (2, 2, 1)
+    assert client.get(f"/api/v1/programs/{p.slug}/runs/{run.pk}?page_size=0").status_code == 400
+    page = client.get(run.get_absolute_url(), {"page": "nonsense"})
+    assert page.status_code == 200
