@@ -201,9 +201,10 @@ def tokens(text: str) -> list[str]:
     return TOKEN_RE.findall(text)
 
 
-def token_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Where the words of (not normalized) text are; used to highlight snippets."""
-    for match in TOKEN_RE.finditer(text):
+def token_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Where the words of (not normalized) text are, between ``start`` and ``end``; used to
+    highlight snippets."""
+    for match in TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         yield match.start(), match.end()
 
 

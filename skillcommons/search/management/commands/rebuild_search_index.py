@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 % {"names": ", ".join(unknown), "known": ", ".join(sorted(registered)) or "-"}
             )
         backend = get_backend()
-        console = Console(file=self.stdout, stderr=False)
+        console = Console(file=cast(IO[str], self.stdout))
         total_docs = 0
         with Progress(
             SpinnerColumn(),
