@@ -65,3 +65,35 @@ def test_demo_content_is_searchable_across_languages(client: Client) -> None:
     )
     assert "<html" not in htmx.text
     assert "governance" in htmx.text.lower()
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "hi"])
+def test_every_page_renders_for_a_curator_after_the_demo(client: Client, language: str) -> None:
+    run_demo()
+    from skillcommons.accounts.models import User
+
+    client.force_login(User.objects.get(username="demo-curator"))
+    work = Work.objects.published().first()
+    assert work is not None
+    quiz = Work.objects.filter(format="quiz").first()
+    assert quiz is not None
+    urls = [
+        reverse("library:home"),
+        reverse("library:search") + "?q=edit&format=article&language=es",
+        reverse("library:queue"),
+        reverse("library:work_create"),
+        reverse("library:work", args=[work.pk]),
+        reverse("library:work_edit", args=[work.pk]),
+        reverse("library:variant_edit", args=[work.pk, "es"]),
+        reverse("library:variant_edit", args=[work.pk, "ta"]),
+        reverse("library:history", args=[work.pk, "en"]),
+        reverse("library:work_review", args=[work.pk]),
+        reverse("library:quiz", args=[quiz.pk]),
+        reverse("library:pack_list"),
+        reverse("library:pack", args=["strategy-sustainability-scalability"]),
+    ]
+    for url in urls:
+        response = client.get(url, {"uselang": language})
+        assert response.status_code == 200, url
+        assert 'style="' not in response.text, url
+        assert "<script>" not in response.text, url
