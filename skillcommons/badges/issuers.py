@@ -82,11 +82,15 @@ def did_document(issuer: Issuer) -> dict[str, Any]:
         for key in published_keys(issuer)
     ]
     ids = [method["id"] for method in methods]
+    # VC-JWT keys (``vcjwt_keys.py``), published for assertions only.
+    from .vcjwt_keys import verification_methods as jwt_methods
+
+    jwt = jwt_methods(issuer)
     return {
         "@context": list(DID_CONTEXTS),
         "id": did,
-        "verificationMethod": methods,
-        "assertionMethod": ids,
+        "verificationMethod": methods + jwt,
+        "assertionMethod": ids + [method["id"] for method in jwt],
         "authentication": ids,
     }
 

@@ -676,3 +676,39 @@ class Endorsement(TimeStampedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class IssuerJwtKey(models.Model):
+    """A key with which an issuer signs VC-JWTs (ES256 on P-256, or RS256), beside its Ed25519
+    Data Integrity keys. The private key (PKCS#8 PEM) is stored Fernet-encrypted like the others;
+    the public key is published in the issuer's DID document as a ``JsonWebKey``. Retired keys
+    stay published so that tokens they signed still verify."""
+
+    class Algorithm(models.TextChoices):
+        ES256 = "ES256", "ES256"
+        RS256 = "RS256", "RS256"
+
+    issuer = models.ForeignKey(
+        Issuer, verbose_name=_("issuer"), on_delete=models.CASCADE, related_name="jwt_keys"
+    )
+    algorithm = models.CharField(_("algorithm"), max_length=5, choices=Algorithm.choices)
+    thumbprint = models.CharField(_("key thumbprint"), max_length=64, unique=True)
+    public_jwk = models.JSONField(_("public key (JWK)"))
+    encrypted_private_key = models.BinaryField(_("encrypted private key"), editable=False)
+    is_active = models.BooleanField(_("signs new tokens"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("issuer JWT key")
+        verbose_name_plural = _("issuer JWT keys")
+        ordering = ["issuer", "algorithm", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "algorithm"],
+                condition=models.Q(is_active=True),
+                name="badges_one_active_jwt_key_per_algorithm",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id}:{self.algorithm}:{self.thumbprint[:12]}…"

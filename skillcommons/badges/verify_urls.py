@@ -9,6 +9,8 @@ app_name = "badges_verify"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("badges/verify/", verify_views.verify, name="verify"),
+    path("badges/credentials/<uuid:public_id>/credential.jwt", verify_views.credential_jwt, name="credential_jwt"),
+    path("badges/s/<str:share_slug>/credential.jwt", verify_views.shared_jwt, name="shared_jwt"),
     # Endorsements.
     path("badges/achievements/<uuid:public_id>/endorse/", endorse_views.endorse_achievement, name="endorse_achievement"),
     path("people/<str:username>/endorse/", endorse_views.endorse_person, name="endorse_person"),
