@@ -60,6 +60,8 @@ def _check_manager(program: Program, by: User) -> None:
 
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:60] or "program"
+    if base == "new":  # /programs/new/ is the creation page
+        base = "new-program"
     slug, n = base, 2
     while Program.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"

@@ -411,3 +411,22 @@ def test_the_preview_is_paged_in_the_api_and_on_the_page() -> None:
     assert client.get(f"/api/v1/programs/{p.slug}/runs/{run.pk}?page_size=0").status_code == 400
     page = client.get(run.get_absolute_url(), {"page": "nonsense"})
     assert page.status_code == 200
+
+
+def test_circle_pages_list_mine_and_refuse_bad_input() -> None:
+    p, organizer, (_strong, _weak, ann, *_rest) = _cohort()
+    program_actions.form_program_circles(program=p, by=organizer)
+    page = signed_in(ann).get(reverse("exchange:circle_list")).content.decode()
+    assert "Wikidata in fr" in page and "Form circles for a skill" not in page
+    boss = coordinator(username="Coordinator")
+    listing = signed_in(boss).get(reverse("exchange:circle_list")).content.decode()
+    assert "Form circles for a skill" in listing
+    bad = signed_in(boss).post(reverse("exchange:circle_form"), {"skill": "999999"})
+    assert bad.status_code == 422 and Circle.objects.count() == 1
+
+
+def test_a_program_called_new_does_not_hide_the_creation_page() -> None:
+    organization, organizer, skill, language = setting()
+    created = program(organization, organizer, skill, language, title="New")
+    assert created.slug != "new"
+    assert signed_in(organizer).get(created.get_absolute_url()).status_code == 200
