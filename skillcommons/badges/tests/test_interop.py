@@ -284,3 +284,58 @@ def test_benchmark_samples_verify_independently_including_revocation(
     without_list = {url: doc for url, doc in fixtures.items() if url.startswith("did:")}
     (missing,) = run_verifier(node, [{"credential": samples["valid-1"], "documents": without_list}])
     assert missing["verified"] is False
+
+
+@pytest.mark.django_db
+def test_credentials_issued_through_the_app_verify_independently(node: str) -> None:
+    """Awards made by the issuing actions (did:web issuer of this site, key from the database,
+    status list served by the app), including an endorsement and a revoked award, checked by Digital
+    Bazaar's verifier with only the bundled contexts and this site's own documents."""
+    from skillcommons.accounts.tests.factories import make_user
+    from skillcommons.badges import endorsements
+    from skillcommons.badges.verify_service import site_document
+
+    from . import b2_awards
+
+    valid = b2_awards.award()
+    email = b2_awards.award(
+        recipient=make_user(username="Ravi", email="ravi@example.org"),
+        recipient_kind="email",
+    )
+    revoked = b2_awards.revoke(b2_awards.award(recipient=make_user(username="Mina")))
+    endorsement = endorsements.endorse_achievement(
+        by=make_user(username="Endorser"), achievement=valid.achievement, comment="Good badge."
+    )
+    tampered = copy.deepcopy(valid.document)
+    tampered["credentialSubject"]["achievement"]["name"] = "Something grander"
+
+    def documents_for(credential: dict[str, Any]) -> dict[str, Any]:
+        issuer = credential["issuer"]["id"]
+        status = credential["credentialStatus"]["statusListCredential"]
+        return {issuer: site_document(issuer), status: site_document(status)}
+
+    cases = {
+        "valid": valid.document,
+        "email recipient": email.document,
+        "endorsement": endorsement.document,
+        "revoked": revoked.document,
+        "tampered": tampered,
+    }
+    results = dict(
+        zip(
+            cases,
+            run_verifier(
+                node,
+                [
+                    {"credential": document, "documents": documents_for(document)}
+                    for document in cases.values()
+                ],
+            ),
+            strict=True,
+        )
+    )
+    for name in ("valid", "email recipient", "endorsement"):
+        assert results[name] == {"verified": True, "errors": []}, (name, results[name])
+    assert results["revoked"]["verified"] is False
+    assert any("status is set" in e for e in results["revoked"]["errors"])
+    assert results["tampered"]["verified"] is False
