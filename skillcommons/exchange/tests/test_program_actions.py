@@ -188,3 +188,39 @@ def test_program_circles_group_the_mentees() -> None:
     assert circle.memberships.count() == 4 and plan.left_out == ()
     assert Circle.objects.visible_to(_rest[2]).count() == 1  # a member sees it
     assert Circle.objects.visible_to(_rest[0]).count() == 0  # a mentor does not
+
+
+def test_regional_quotas_cap_the_mentors_of_a_region_and_regions_limit_who_applies() -> None:
+    from skillcommons.accounts.models import Profile
+
+    organization, organizer, skill, language = setting()
+    p = program(
+        organization,
+        organizer,
+        skill,
+        language,
+        regions=["ESEAP", "MENA"],
+        region_quotas={"ESEAP": 1},
+    )
+    east = person("East", capacity=3)
+    west = person("West", capacity=3)
+    Profile.objects.filter(user=east).update(country="NZ", region="ESEAP")
+    Profile.objects.filter(user=west).update(country="EG", region="MENA")
+    mentor(p, east, skill, language, level=4, capacity=2)
+    mentor(p, west, skill, language, level=2, capacity=2)
+    for name in ("Ann", "Ben"):
+        user = person(name)
+        Profile.objects.filter(user=user).update(country="NZ", region="ESEAP")
+        mentee(p, user, skill, language)
+    outsider = person("Outsider")
+    with pytest.raises(ValidationError, match="regions"):
+        mentee(p, outsider, skill, language)
+    run = program_actions.run_matching(program=p, by=organizer)
+    per_mentor: dict[int, int] = {}
+    for _mentee_id, mentor_id, *_rest in run.assignment:
+        per_mentor[mentor_id] = per_mentor.get(mentor_id, 0) + 1
+    # East fits both better, but its region may take only one mentee.
+    assert per_mentor == {east.pk: 1, west.pk: 1}
+    preview = program_actions.run_preview(run)
+    missed = [m for pair in preview.pairs for m in pair.missed]
+    assert [m.kind for m in missed] == ["quota"]
