@@ -100,10 +100,15 @@ def _people(ids: list[int], viewer: User) -> dict[int, tuple[User, dict[str, Any
 
 def _wants(profile: Profile, skill: Skill | None) -> list[tuple[Skill, int]]:
     if skill is not None:
+        skill = Skill.objects.with_translations().get(pk=skill.pk)
         row = PersonSkill.objects.filter(profile=profile, skill=skill).first()
         level = row.level if row is not None and row.level is not None else 0
         return [(skill, min(level + 1, 4))]
-    rows = PersonSkill.objects.filter(profile=profile, wants_to_learn=True).select_related("skill")
+    rows = (
+        PersonSkill.objects.filter(profile=profile, wants_to_learn=True)
+        .select_related("skill")
+        .prefetch_related("skill__translations")
+    )
     return [(ps.skill, min((ps.level or 0) + 1, 4)) for ps in rows]
 
 
@@ -199,7 +204,7 @@ def learners_for(*, viewer: User, k: int = 10, spread_regions: bool = False) -> 
     ][:k]
     skill_pks = {index: pk for pk, index in snap.skill_index.items()}
     wanted_pks = [skill_pks[int(snap.learners.skill[m.row])] for m in matches]
-    skills = Skill.objects.in_bulk(wanted_pks)
+    skills = Skill.objects.with_translations().in_bulk(wanted_pks)
     people = _people([m.id for m in matches], viewer)
     out = []
     for match, skill_pk in zip(matches, wanted_pks, strict=True):

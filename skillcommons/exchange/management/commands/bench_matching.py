@@ -24,7 +24,7 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from skillcommons.exchange import reference
+from skillcommons.exchange import bench_api, reference
 from skillcommons.exchange.batch import BatchOptions, assign, gini, greedy, pair_scores
 from skillcommons.exchange.conf import matching_weights
 from skillcommons.exchange.scoring import top_k
@@ -57,6 +57,12 @@ class Command(BaseCommand):
         parser.add_argument("--mentees", type=int, default=50_000)
         parser.add_argument("--batch-mentors", type=int, default=10_000)
         parser.add_argument("--candidates", type=int, default=10)
+        parser.add_argument(
+            "--api-queries",
+            type=int,
+            default=200,
+            help="Top-k requests through the API (0 skips api_p95_ms).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for name, limit in LIMITS.items():
@@ -66,16 +72,19 @@ class Command(BaseCommand):
                     _("--%(option)s must be a whole number from 1 to %(limit)s.")
                     % {"option": name.replace("_", "-"), "limit": limit}
                 )
+        if not 0 <= options["api_queries"] <= 10_000:
+            raise CommandError(_("--api-queries must be a whole number from 0 to 10000."))
         if not 1 <= options["candidates"] <= 100:
             raise CommandError(_("--candidates must be a whole number from 1 to 100."))
         result: dict[str, Any] = {}
         result.update(self._topk(options))
+        result.update(self._api(options))
         result.update(self._batch(options))
-        result["api_p95_ms"] = None
         result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         result["notes"] = [
-            "api_p95_ms is null: the recommendations API does not exist yet (issue 4, later "
-            "session).",
+            "api_p95_ms: GET /api/v1/exchange/suggestions?skill=…&k=10 through the test client "
+            "over the same mentor table, inside a transaction rolled back at the end "
+            "(null with --api-queries 0).",
             f"Synthetic data from skillcommons/exchange/synthetic.py, seed {options['seed']}.",
             "Timings are wall-clock on this machine and vary with other load on it.",
         ]
@@ -92,6 +101,7 @@ class Command(BaseCommand):
         table.prepare()
         build_seconds = time.perf_counter() - started
         queries = synthetic_queries(rng, tree, options["queries"])
+        self._table, self._queries = table, queries
         weights = matching_weights()
         timings = []
         results = []
@@ -128,6 +138,14 @@ class Command(BaseCommand):
             "bruteforce_queries": checked,
             "bruteforce_seconds_per_query": round(bruteforce_seconds / max(checked, 1), 3),
         }
+
+    def _api(self, options: dict[str, Any]) -> dict[str, Any]:
+        n = options["api_queries"]
+        if not n:
+            return {"api_queries": 0, "api_p50_ms": None, "api_p95_ms": None}
+        rng = np.random.default_rng(options["seed"] + 2)
+        queries = synthetic_queries(rng, self._table.tree, n)
+        return bench_api.measure(self._table, queries, K)
 
     def _batch(self, options: dict[str, Any]) -> dict[str, Any]:
         rng = np.random.default_rng(options["seed"] + 1)
