@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import issuers, verification
+from .baking import BadgeVersion, BakingError, unbake
 from .models import Credential, Issuer, StatusList
 
 #: Verifications one client may run per window (page and API together).
@@ -140,6 +141,27 @@ def allow_verification(request: HttpRequest) -> bool:
     return count <= int(getattr(settings, "BADGES_VERIFY_RATE_LIMIT", RATE_LIMIT))
 
 
+def _ob2_hosted_credential(data: bytes) -> Credential | None:
+    """The award behind an OB 2.0 image baked by this site (its hosted assertion's URL)."""
+    if len(data) > verification.MAX_UPLOAD_BYTES:
+        return None
+    try:
+        baked = unbake(data)
+    except BakingError:
+        return None
+    if baked.version is not BadgeVersion.OB2:
+        return None
+    route = _route(baked.text.strip())
+    if route is None or route[0] != "badges_verify:ob2_assertion":
+        return None
+    found: Credential | None = (
+        Credential.objects.exclude(visibility=Credential.Visibility.PRIVATE)
+        .filter(public_id=route[1].get("public_id"))
+        .first()
+    )
+    return found
+
+
 class RateLimitedError(Exception):
     """The client has run too many verifications in the current window."""
 
@@ -163,6 +185,13 @@ def verify_request(
     documents = RequestDocuments(supplied)
     now = timezone.now()
     if data is not None:
+        hosted = _ob2_hosted_credential(data)
+        if hosted is not None:
+            # An OB 2.0 image of this site names its hosted assertion; the award's OB 3.0
+            # credential is what proves it, so that is what gets checked.
+            return verification.verify_document(
+                hosted.document, documents=documents, now=now, email=email
+            )
         return verification.verify_upload(data, documents=documents, now=now, email=email)
     if url:
         found = credential_at(url, user=request.user)

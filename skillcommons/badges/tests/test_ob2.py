@@ -4,6 +4,8 @@ as 410 Gone with ``revoked: true``."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -106,3 +108,26 @@ def test_private_awards_have_no_hosted_assertion(client: Client) -> None:
         client.get(reverse("badges_verify:ob2_assertion", args=[shared.public_id])).status_code
         == 200
     )
+
+
+def test_the_verification_service_checks_an_ob2_image_of_this_site(client: Client) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    credential = b2_awards.award()
+    image = client.get(reverse("badges_verify:ob2_baked", args=[credential.public_id])).content
+    upload = io.BytesIO(image)
+    upload.name = "badge.png"
+    report = client.post(reverse("badges_verify:verify"), {"file": upload}).context["report"]
+    assert report.verified
+    b2_awards.revoke(credential)
+    upload.seek(0)
+    report = client.post(reverse("badges_verify:verify"), {"file": upload}).context["report"]
+    assert report.verdict == "revoked"
+    # An OB 2.0 image pointing elsewhere is not fetched.
+    other = ob2.bake_png_ob2(b2_awards.png_image(), "https://elsewhere.example/assertion.json")
+    upload = io.BytesIO(other)
+    upload.name = "other.png"
+    report = client.post(reverse("badges_verify:verify"), {"file": upload}).context["report"]
+    assert report.verdict == "unreadable"
+    assert "2.0" in report.checks[0].explanation
