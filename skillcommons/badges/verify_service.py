@@ -156,7 +156,7 @@ def _ob2_hosted_credential(data: bytes) -> Credential | None:
         return None
     found: Credential | None = (
         Credential.objects.exclude(visibility=Credential.Visibility.PRIVATE)
-        .filter(public_id=route[1].get("public_id"))
+        .filter(public_id=str(route[1].get("public_id", "")))
         .first()
     )
     return found
