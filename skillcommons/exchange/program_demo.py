@@ -2,18 +2,16 @@
 seed_demo``). Everything goes through ``program_actions``.
 
 One announced program of the demo organizer's organization, open for applications, for the skill
-most demo people want to learn, in the language most of them use well: a few mentors who offer
-that skill and more mentees (the demo member among them) have applied, the matcher has run once
+and language with the most demo mentors and learners: a few mentors who offer that skill and more
+mentees (the demo member among them) have applied, the matcher has run once
 (its preview waits for the organizer to publish it) and the mentees are grouped into circles.
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter
 from datetime import date, timedelta
 
-from django.db.models import Count
 from django.utils import timezone
 
 from skillcommons.accounts.models import PersonLanguage, PersonSkill, User
@@ -26,6 +24,47 @@ from .scoring import USABLE_PROFICIENCY
 
 MENTORS = 6
 MENTEES = 16
+
+
+def _best_skill_and_language(*, exclude: int) -> tuple[Skill, Language] | None:
+    """The (skill, language) pair that makes the fullest demo cohort: people who offer mentoring
+    in the skill (with places) and people who want it, both using the language well."""
+    usable: dict[int, set[int]] = {}
+    for user_id, language_id in PersonLanguage.objects.filter(
+        proficiency__gte=USABLE_PROFICIENCY
+    ).values_list("profile__user_id", "language_id"):
+        usable.setdefault(language_id, set()).add(user_id)
+    mentors: dict[int, set[int]] = {}
+    learners: dict[int, set[int]] = {}
+    for user_id, skill_id, wants, mentoring, capacity in PersonSkill.objects.filter(
+        profile__user__is_active=True
+    ).values_list(
+        "profile__user_id",
+        "skill_id",
+        "wants_to_learn",
+        "offers_mentoring",
+        "profile__mentoring_capacity",
+    ):
+        if user_id == exclude:
+            continue
+        if mentoring and capacity:
+            mentors.setdefault(skill_id, set()).add(user_id)
+        elif wants:
+            learners.setdefault(skill_id, set()).add(user_id)
+    # The ten most used languages keep this quick with many demo people.
+    common = sorted(sorted(usable, key=lambda pk: (-len(usable[pk]), pk))[:10])
+    best: tuple[int, int, int] | None = None
+    for skill_id in sorted(set(mentors) & set(learners)):
+        for language_id in common:
+            people = usable[language_id]
+            fit = min(len(mentors[skill_id] & people), MENTORS) * min(
+                len(learners[skill_id] & people), MENTEES
+            )
+            if fit and (best is None or fit > best[0]):
+                best = (fit, skill_id, language_id)
+    if best is None:
+        return None
+    return Skill.objects.get(pk=best[1]), Language.objects.get(pk=best[2])
 
 
 def seed_programs(rng: random.Random) -> None:
@@ -41,29 +80,15 @@ def seed_programs(rng: random.Random) -> None:
     )
     if organization is None or Program.objects.filter(organization=organization).exists():
         return
-    wanted = (
-        PersonSkill.objects.filter(wants_to_learn=True)
-        .values("skill")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "skill")
-        .first()
-    )
-    if wanted is None:
+    choice = _best_skill_and_language(exclude=organizer.pk)
+    if choice is None:
         return
-    skill = Skill.objects.get(pk=wanted["skill"])
+    skill, language = choice
     learners = set(
         PersonSkill.objects.filter(skill=skill, wants_to_learn=True).values_list(
             "profile__user_id", flat=True
         )
     )
-    usable = Counter(
-        PersonLanguage.objects.filter(
-            profile__user_id__in=learners, proficiency__gte=USABLE_PROFICIENCY
-        ).values_list("language_id", flat=True)
-    )
-    if not usable:
-        return
-    language = Language.objects.get(pk=min(usable, key=lambda pk: (-usable[pk], pk)))
     now = timezone.now()
     program = program_actions.create_program(
         by=organizer,
