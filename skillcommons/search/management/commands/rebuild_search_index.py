@@ -9,6 +9,7 @@ from typing import IO, Any, cast
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -81,6 +82,10 @@ class Command(BaseCommand):
                 backend.rebuild_vocabulary()
         backend.optimize()
         self.stdout.write(
-            _("Indexed %(count)d documents from %(sources)d sources.")
-            % {"count": total_docs, "sources": len(names)}
+            ngettext(
+                "Indexed %(count)d document (sources: %(names)s).",
+                "Indexed %(count)d documents (sources: %(names)s).",
+                total_docs,
+            )
+            % {"count": total_docs, "names": ", ".join(names) or "-"}
         )
