@@ -126,6 +126,9 @@ def program_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
     program = _managed(request, slug)
+    if program.state in (Program.State.PUBLISHED, Program.State.CANCELLED):
+        messages.error(request, _("A published or cancelled program cannot be changed."))
+        return redirect(program)
     form = ProgramForm(
         request.POST or None,
         user=_user(request),

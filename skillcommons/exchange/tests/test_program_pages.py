@@ -430,3 +430,13 @@ def test_a_program_called_new_does_not_hide_the_creation_page() -> None:
     created = program(organization, organizer, skill, language, title="New")
     assert created.slug != "new"
     assert signed_in(organizer).get(created.get_absolute_url()).status_code == 200
+
+
+def test_a_published_program_cannot_be_edited() -> None:
+    p, organizer, _people = _cohort()
+    run = program_actions.run_matching(program=p, by=organizer)
+    program_actions.publish_run(run=run, by=organizer)
+    response = signed_in(organizer).get(
+        reverse("exchange:program_edit", args=[p.slug]), follow=True
+    )
+    assert "cannot be changed" in response.content.decode()
