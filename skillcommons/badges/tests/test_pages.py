@@ -402,3 +402,19 @@ def test_pages_list_achievements_and_issued_badges(setup: dict[str, Any]) -> Non
     assert client_for(setup["organizer"]).get(issued).status_code == 200
     assert client_for(setup["asha"]).get(issued).status_code == 403
     assert PASSWORD
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/issuers/platform/status/revocation/99999999999999999999",
+        "/issuers/nobody/status/revocation/1",
+        "/badges/credentials/00000000-0000-0000-0000-000000000000/",
+        "/badges/s/not-a-share-token/baked",
+        "/people/Nobody/badges/",
+        "/badges/achievements/00000000-0000-0000-0000-000000000000/image",
+    ],
+)
+def test_unknown_addresses_are_not_found_never_errors(path: str) -> None:
+    actions.ensure_platform_issuer()
+    assert Client().get(path).status_code == 404
