@@ -12,7 +12,7 @@ from skillcommons.core.models import Outcome
 from skillcommons.organizations.models import Organization
 from skillcommons.taxonomy.models import Skill
 
-from . import actions
+from . import actions, endorsements
 from .actions import AchievementText
 from .artwork import medal_png, medal_svg
 from .credentials import Evidence
@@ -192,3 +192,25 @@ def seed(rng: random.Random) -> None:
         actions.revoke_credential(
             credential=mistaken, by=coordinator, reason="Awarded to the wrong person by mistake."
         )
+
+    # Endorsements (endorsements.py): the organization endorses a platform achievement, and a peer
+    # endorses one of demo-member's skills, which demo-member shows to everyone.
+    if organization_issuer is not None and organizer is not None:
+        endorsements.endorse_achievement(
+            by=organizer,
+            achievement=achievements["query"],
+            comment="Our editathon mentors hold this badge; it is a good sign of SPARQL skill.",
+            organization=organization_issuer.organization,
+        )
+    if member is not None and curator is not None:
+        skill = Skill.objects.filter(people__profile__user=member).order_by("code").first()
+        if skill is not None:
+            endorsement = endorsements.endorse_skill(
+                by=curator,
+                person=member,
+                skill=skill,
+                comment="Explained this clearly and patiently during our exchange.",
+            )
+            endorsements.set_endorsement_visibility(
+                endorsement=endorsement, by=member, is_public=True
+            )

@@ -233,3 +233,28 @@ def test_endorsements_show_on_the_achievement_and_the_persons_badges_page(client
     assert reverse("badges_verify:endorse_person", args=[person.username]) in (
         client.get(badges_page).content.decode()
     )
+
+
+def test_the_demo_seed_adds_verifiable_endorsements() -> None:
+    import random
+
+    from django.contrib.auth.models import Group
+
+    from skillcommons.badges import demo
+    from skillcommons.badges.tests.factories import make_organization
+    from skillcommons.badges.tests.factories import make_user as make_demo_user
+
+    coordinator = make_demo_user("demo-coordinator")
+    coordinator.groups.add(Group.objects.get_or_create(name="coordinator")[0])
+    organizer = make_demo_user("demo-organizer")
+    member = make_demo_user("demo-member")
+    make_demo_user("demo-curator")
+    make_organization("wmdemo", organizer=organizer)
+    skill = make_skill(code="wikidata-queries", label="Wikidata queries")
+    PersonSkill.objects.create(profile=member.profile, skill=skill, level=2)
+    demo.seed(random.Random(1))
+    assert Endorsement.objects.filter(organization__isnull=False).count() == 1
+    on_member = Endorsement.objects.get(person=member)
+    assert on_member.is_public
+    for endorsement in Endorsement.objects.all():
+        assert _verify(endorsement.document).verified
