@@ -569,6 +569,59 @@ class IssuingRule(TimeStampedModel):
         return f"{self.outcome_kind} → {self.achievement_id}"
 
 
+# --- imported credentials ------------------------------------------------------------------------
+
+
+class ImportedCredentialQuerySet(models.QuerySet["ImportedCredential"]):
+    def visible_to(self, user: Viewer) -> ImportedCredentialQuerySet:
+        """A person sees every credential they imported; others only those made public."""
+        if user is not None and user.is_authenticated:
+            return self.filter(models.Q(is_public=True) | models.Q(owner_id=user.pk))
+        return self.filter(is_public=True)
+
+
+class ImportedCredential(models.Model):
+    """An Open Badges 3.0 credential from another issuer that a person added to their badges
+    page, with the verdict of verifying it when it was imported. Private unless made public."""
+
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="imported_credentials",
+    )
+    credential_id = models.CharField(_("credential identifier"), max_length=500, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    issuer_name = models.CharField(_("issuer"), max_length=300, blank=True)
+    issuer_id = models.CharField(_("issuer identifier"), max_length=500)
+    document = models.JSONField(_("credential"))
+    # The text as imported (JSON, or a compact VC-JWT): what a verifier checks again.
+    original = models.TextField(_("original text"))
+    format = models.CharField(_("format"), max_length=8)
+    verdict = models.CharField(_("verdict"), max_length=32)
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+    is_public = models.BooleanField(_("shown to everyone"), default=False)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now, editable=False)
+
+    objects = ImportedCredentialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("imported credential")
+        verbose_name_plural = _("imported credentials")
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "credential_id"],
+                condition=~models.Q(credential_id=""),
+                name="badges_import_once_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- endorsements --------------------------------------------------------------------------------
 
 
