@@ -644,25 +644,32 @@ def save_pack(*, actor: User | None, data: PackInput) -> Pack:
         raise ValidationError({"texts": _("Give the pack a title in at least one language.")})
     if not data.works:
         raise ValidationError({"works": _("A pack needs at least one work.")})
-    pack, _created = Pack.objects.update_or_create(
+    if not data.slug or len(data.slug) > 80:
+        raise ValidationError({"slug": _("Give the pack a short name of at most 80 characters.")})
+    texts: dict[str, tuple[str, str]] = {}
+    for locale, (title, description) in data.texts.items():
+        code = language_code(locale)
+        if code in texts:
+            raise ValidationError({"texts": _("Give each language only once.")})
+        texts[code] = (
+            _text(title, name="title", limit=MAX_TITLE, required=True),
+            _text(description, name="description", limit=MAX_SUMMARY),
+        )
+    pack, created = Pack.objects.update_or_create(
         slug=data.slug,
-        defaults={
-            "audience": data.audience,
-            "is_published": data.is_published,
-            "created_by": actor,
-        },
+        defaults={"audience": data.audience, "is_published": data.is_published},
     )
+    if created:
+        pack.created_by = actor
+        pack.save(update_fields=["created_by"])
     if any(p.pk == pack.pk for p in data.prerequisites):
         raise ValidationError({"prerequisites": _("A pack cannot require itself.")})
     pack.prerequisites.set(data.prerequisites)
     pack.texts.all().delete()
-    for locale, (title, description) in data.texts.items():
-        PackText.objects.create(
-            pack=pack,
-            locale=language_code(locale),
-            title=_text(title, name="title", limit=MAX_TITLE, required=True),
-            description=_text(description, name="description", limit=MAX_SUMMARY),
-        )
+    PackText.objects.bulk_create(
+        PackText(pack=pack, locale=code, title=title, description=description)
+        for code, (title, description) in texts.items()
+    )
     pack.items.all().delete()
     PackItem.objects.bulk_create(
         PackItem(pack=pack, work=work, position=index) for index, work in enumerate(data.works)

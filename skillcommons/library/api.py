@@ -9,6 +9,7 @@ curation needs the curator role. Files are uploaded through the pages, not the A
 # No ``from __future__ import annotations``: django-ninja reads the endpoints' annotations at
 # import time, and the paginated endpoint's Query[...] must be a real object, not a string.
 import datetime
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,6 +42,7 @@ from .models import (
 from .viewing import viewer_languages
 
 router = Router(tags=["library"])
+slug_pattern = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorResponse,
@@ -196,6 +198,32 @@ class PackOut(Schema):
     steps: list[PackStepOut]
     started: bool
     completed_at: datetime.datetime | None
+
+
+class ChoiceIn(Schema):
+    text: str = Field(..., max_length=300)
+    correct: bool = False
+
+
+class QuestionIn(Schema):
+    text: str = Field(..., max_length=500)
+    kind: str = "single"
+    explanation: str = Field("", max_length=2000)
+    choices: list[ChoiceIn] = Field(..., min_length=2, max_length=10)
+
+
+class QuestionsIn(Schema):
+    questions: list[QuestionIn] = Field(..., min_length=1, max_length=50)
+
+
+class PackIn(Schema):
+    audience: str
+    texts: dict[str, tuple[str, str]] = Field(
+        ..., description="language → [title, description]", max_length=50
+    )
+    works: list[int] = Field(..., min_length=1, max_length=100)
+    prerequisites: list[str] = Field(default_factory=list, max_length=20)
+    is_published: bool = True
 
 
 class HitOut(Schema):
@@ -411,6 +439,31 @@ def list_revisions(request: HttpRequest, work_id: int, language: str) -> Any:
     return list(variant.revisions.all())
 
 
+@router.put(
+    "/library/works/{work_id}/variants/{language}/questions",
+    response={200: DoneOut, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Replace the questions of a quiz in one language (author, curators)",
+)
+def put_questions(request: HttpRequest, work_id: int, language: str, payload: QuestionsIn) -> Any:
+    work = _work(request, work_id)
+    variant = get_object_or_404(Variant, work=work, locale=language)
+    actions.set_questions(
+        actor=_user(request),
+        variant=variant,
+        questions=[
+            actions.QuestionInput(
+                text=q.text,
+                kind=q.kind,
+                choices=[(c.text, c.correct) for c in q.choices],
+                explanation=q.explanation,
+            )
+            for q in payload.questions
+        ],
+    )
+    return {"ok": True}
+
+
 @router.post(
     "/library/works/{work_id}/submit",
     response={200: WorkOut, **ERRORS},
@@ -550,6 +603,37 @@ def list_packs(request: HttpRequest) -> Any:
 )
 def get_pack(request: HttpRequest, slug: str) -> Any:
     return _pack(request, get_object_or_404(Pack.objects.visible_to(request.user), slug=slug))
+
+
+@router.put(
+    "/library/packs/{slug}",
+    response={200: PackOut, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Create or replace a learning pack (curators)",
+)
+def put_pack(request: HttpRequest, slug: str, payload: PackIn) -> Any:
+    if not is_curator(request.user):
+        raise HttpError(403, _("Only library curators can do this."))
+    if not slug_pattern.fullmatch(slug):
+        raise HttpError(400, _("A pack's short name uses lower-case letters, digits and hyphens."))
+    works = {w.pk: w for w in Work.objects.filter(pk__in=payload.works)}
+    if len(works) != len(set(payload.works)):
+        raise ValidationError({"works": _("Some works do not exist.")})
+    prerequisites = list(Pack.objects.filter(slug__in=payload.prerequisites))
+    if len(prerequisites) != len(set(payload.prerequisites)):
+        raise ValidationError({"prerequisites": _("Some packs do not exist.")})
+    pack = actions.save_pack(
+        actor=_user(request),
+        data=actions.PackInput(
+            slug=slug,
+            audience=payload.audience,
+            texts=payload.texts,
+            works=[works[pk] for pk in payload.works],
+            prerequisites=prerequisites,
+            is_published=payload.is_published,
+        ),
+    )
+    return _pack(request, pack)
 
 
 @router.post(

@@ -166,3 +166,69 @@ def test_search_endpoint(client: Client) -> None:
     weird = client.get(f"{BASE}/search", {"q": '"AND OR NOT ( * ^ NEAR'})
     assert weird.status_code == 200
     assert client.get(f"{BASE}/search", {"skill": "nope"}).status_code == 400
+
+
+def test_curators_make_packs_and_quizzes_through_the_api(client: Client) -> None:
+    quiz = draft(person(), format="quiz")
+    work = published()
+    client.force_login(quiz.created_by)  # type: ignore[arg-type]
+    questions = {
+        "questions": [
+            {
+                "text": "Is Wikidata a Wikimedia project?",
+                "kind": "single",
+                "explanation": "Yes, since 2012.",
+                "choices": [{"text": "Yes", "correct": True}, {"text": "No"}],
+            }
+        ]
+    }
+    response = client.put(
+        f"{BASE}/works/{quiz.pk}/variants/en/questions", questions, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert quiz.variants.get().questions.count() == 1
+    bad = {
+        "questions": [
+            {
+                **questions["questions"][0],
+                "choices": [
+                    {"text": "Yes", "correct": True},
+                    {"text": "Also yes", "correct": True},
+                ],
+            }
+        ]
+    }
+    response = client.put(
+        f"{BASE}/works/{quiz.pk}/variants/en/questions", bad, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert quiz.variants.get().questions.get().text == "Is Wikidata a Wikimedia project?"
+
+    pack_body = {
+        "audience": "newcomer",
+        "texts": {"en": ["Wikidata basics", "Start with data."], "fr": ["Wikidata", ""]},
+        "works": [work.pk],
+    }
+    response = client.put(
+        f"{BASE}/packs/wikidata-basics", pack_body, content_type="application/json"
+    )
+    assert response.status_code == 403
+    client.force_login(curator())
+    response = client.put(
+        f"{BASE}/packs/wikidata-basics", pack_body, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Wikidata basics"
+    for broken, status in (
+        ({**pack_body, "works": [999999]}, 400),
+        ({**pack_body, "texts": {"en": ["A", ""], "EN": ["B", ""]}}, 400),
+        ({**pack_body, "audience": "aliens"}, 400),
+    ):
+        response = client.put(
+            f"{BASE}/packs/wikidata-basics", broken, content_type="application/json"
+        )
+        assert response.status_code == status, (broken, response.content)
+    assert client.put(
+        f"{BASE}/packs/Bad Slug!", pack_body, content_type="application/json"
+    ).status_code in {400, 404}
+    assert client.get(f"{BASE}/packs/wikidata-basics").json()["title"] == "Wikidata basics"
