@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "skillcommons.exchange",
     "skillcommons.badges",
     "skillcommons.notifications",
+    "django_tasks",
+    "django_tasks_db",
     "skillcommons.library",
 ]
 
@@ -263,13 +265,17 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Skillcommons <noreply@localhost>")
 
-# Background work (django-tasks): notification e-mails are sent by a task queued on commit. Tests
-# and development run tasks at once, in the request; TASKS_BACKEND names another backend (for
-# example a database or broker backend with its own worker) for production.
+# Background work (django-tasks): notification e-mails are sent by a task queued on commit.
+# Development and tests run tasks at once, inside the request (ImmediateBackend); production
+# queues them in the database (django-tasks-db) for the worker `manage.py db_worker` (see
+# README). TASKS_BACKEND names another backend class to override either.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
-            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+            "TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend"
+            if PRODUCTION
+            else "django_tasks.backends.immediate.ImmediateBackend",
         )
     }
 }

@@ -267,3 +267,20 @@ def test_no_email_when_the_person_turned_it_off(
     assert callbacks  # the e-mail task was queued, and sent nothing
     assert Notification.objects.filter(recipient=mentor).count() == 1
     assert mail.outbox == []
+
+
+def test_the_expiry_command_closes_overdue_requests(v: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    mentor, learner = pair(v)
+    request = requested(v, mentor, learner)
+    ExchangeRequest.objects.filter(pk=request.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    out = StringIO()
+    call_command("expire_exchange_requests", stdout=out)
+    assert out.getvalue().strip() == "Expired requests: 1"
+    request.refresh_from_db()
+    assert request.status == RequestStatus.EXPIRED
