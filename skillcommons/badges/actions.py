@@ -47,6 +47,7 @@ from .models import (
     Achievement,
     AchievementTranslation,
     Credential,
+    ImportedCredential,
     Issuer,
     IssuerKey,
     IssuingRule,
@@ -814,3 +815,102 @@ def award_from_outcome(outcome: Outcome) -> list[Credential]:
             )
         )
     return awarded
+
+
+# --- imported credentials ------------------------------------------------------------------------
+
+#: Verdicts under which a credential from elsewhere may be added to a person's badges: genuine,
+#: and either valid or merely expired (a past achievement is still worth showing as such).
+IMPORTABLE_VERDICTS = frozenset({"verified", "expired"})
+OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("id") or ""
+    return str(value or "")[:300]
+
+
+@transaction.atomic
+def import_credential(
+    *,
+    owner: User,
+    data: bytes | None = None,
+    text: str | None = None,
+    supplied: dict[str, Any] | None = None,
+) -> ImportedCredential:
+    """Verify an Open Badges 3.0 credential from another issuer (a baked image, a JSON file, or
+    text: JSON or a VC-JWT) and add it, private, to ``owner``'s badges. ``supplied`` are the
+    issuer's documents (DID document, status list) by URL: nothing is fetched. Refused with the
+    verifier's explanation unless it is genuine and either valid or expired."""
+    from . import verification
+    from .verify_service import RequestDocuments, is_site_address
+
+    now = timezone.now()
+    documents = RequestDocuments(supplied or {})
+    if data is not None:
+        try:
+            original = verification.read_upload(data)
+        except verification.InputProblemError as problem:
+            raise ValidationError(str(problem)) from None
+    else:
+        original = (text or "").strip()
+    report = verification.verify_text(original, documents=documents, now=now)
+    document = report.credential
+    if document is None:
+        raise ValidationError(report.headline)
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if not OB3_TYPES & set(map(str, types)):
+        raise ValidationError(_("Only Open Badges 3.0 credentials can be added here."))
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if isinstance(issuer_id, str) and is_site_address(issuer_id):
+        raise ValidationError(
+            _("This badge was issued on this site; it is listed on your badges page already.")
+        )
+    if str(report.verdict) not in IMPORTABLE_VERDICTS:
+        failure = next((c for c in report.checks if c.status is verification.Status.FAILED), None)
+        detail = failure.explanation if failure is not None else ""
+        raise ValidationError(
+            _("The badge was not added: %(verdict)s %(detail)s")
+            % {"verdict": report.headline, "detail": detail}
+        )
+    credential_id = str(document.get("id") or "")[:500]
+    if (
+        credential_id
+        and ImportedCredential.objects.filter(owner=owner, credential_id=credential_id).exists()
+    ):
+        raise ValidationError(_("You added this badge already."))
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    name = _text_of(achievement) or _text_of(document.get("name")) or credential_id
+    return ImportedCredential.objects.create(
+        owner=owner,
+        credential_id=credential_id,
+        name=name or _("A badge"),
+        issuer_name=_text_of(issuer if isinstance(issuer, dict) else ""),
+        issuer_id=str(issuer_id or "")[:500],
+        document=document,
+        original=original,
+        format=report.format,
+        verdict=str(report.verdict),
+        checked_at=now,
+    )
+
+
+@transaction.atomic
+def set_imported_visibility(*, imported: ImportedCredential, by: User, is_public: bool) -> None:
+    """Show an imported badge to everyone, or to its owner only."""
+    if imported.owner_id != by.pk:
+        raise PermissionDenied(_("Only the person who added a badge can change who sees it."))
+    imported.is_public = is_public
+    imported.save(update_fields=["is_public"])
+
+
+@transaction.atomic
+def remove_imported(*, imported: ImportedCredential, by: User) -> None:
+    """Take an imported badge off the person's badges page."""
+    if imported.owner_id != by.pk:
+        raise PermissionDenied(_("Only the person who added a badge can remove it."))
+    imported.delete()

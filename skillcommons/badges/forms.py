@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
@@ -291,3 +292,57 @@ class RuleForm(forms.Form):
         assert isinstance(achievement, forms.ChoiceField)
         achievements = Achievement.objects.filter(issuer=issuer, is_active=True).with_translations()
         achievement.choices = [(str(a.public_id), str(a)) for a in achievements]
+
+
+class ImportForm(forms.Form):
+    """A credential from another issuer: a file or pasted text, and optionally its issuer's
+    documents (nothing is fetched from the network)."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Badge image or credential file"),
+        required=False,
+        help_text=gettext_lazy("A baked PNG or SVG badge, or a JSON credential file."),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Or paste the credential"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("The credential as JSON, or a VC-JWT."),
+    )
+    documents = forms.CharField(
+        label=gettext_lazy("Issuer documents (optional)"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            'The issuer\'s DID document or status list, as JSON [{"url": "…", "document": {…}}], '
+            "when the issuer is not a did:key. Nothing is fetched from the network."
+        ),
+    )
+
+    def clean_file(self) -> bytes | None:
+        upload = self.cleaned_data.get("file")
+        return read_upload(upload, limit=2 * 1024 * 1024) if upload else None
+
+    def clean_documents(self) -> dict[str, Any]:
+        from . import verification
+
+        raw = (self.cleaned_data.get("documents") or "").strip()
+        if not raw:
+            return {}
+        try:
+            return verification.supplied_documents(json.loads(raw))
+        except verification.InputProblemError as error:
+            raise ValidationError(str(error)) from error
+        except (ValueError, RecursionError) as error:
+            raise ValidationError(_("The issuer documents are not well-formed JSON.")) from error
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given = [name for name in ("file", "text") if cleaned.get(name)]
+        if not given and not self.errors:
+            raise ValidationError(_("Choose a file or paste a credential."))
+        if len(given) > 1:
+            raise ValidationError(_("Give either a file or a pasted credential, not both."))
+        return cleaned

@@ -44,6 +44,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("badges/s/<str:share_slug>/", views.shared, name="shared"),
     path("badges/s/<str:share_slug>/credential.json", views.shared_json, name="shared_json"),
     path("badges/s/<str:share_slug>/baked", views.shared_baked, name="shared_baked"),
+    # Credentials a person imports from other issuers.
+    path("badges/import/", views.import_credential, name="import"),
+    path("badges/imported/<uuid:public_id>/visibility/", views.imported_visibility, name="imported_visibility"),
+    path("badges/imported/<uuid:public_id>/remove/", views.imported_remove, name="imported_remove"),
+    path("badges/imported/<uuid:public_id>/credential", views.imported_json, name="imported_json"),
     # A person's badges.
     path("people/<str:username>/badges/", views.person_badges, name="person_badges"),
 ]  # fmt: skip

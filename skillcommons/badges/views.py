@@ -34,12 +34,21 @@ from .forms import (
     AwardForm,
     CsvAwardForm,
     EnableIssuingForm,
+    ImportForm,
     IssuerForm,
     RevokeForm,
     RuleForm,
     VisibilityForm,
 )
-from .models import Achievement, Credential, Issuer, IssuingRule, StatusList
+from .models import (
+    Achievement,
+    Credential,
+    ImportedCredential,
+    Issuer,
+    IssuingRule,
+    StatusList,
+)
+from .verification import VERDICT_MESSAGES, Verdict
 
 if TYPE_CHECKING:
     from skillcommons.accounts.models import User
@@ -666,6 +675,7 @@ def person_badges(request: HttpRequest, username: str) -> HttpResponse:
     )
     if not is_owner:
         found = found.filter(revoked_at__isnull=True)
+    imported = ImportedCredential.objects.visible_to(request.user).filter(owner=person)
     return render(
         request,
         "badges/person_badges.html",
@@ -674,5 +684,82 @@ def person_badges(request: HttpRequest, username: str) -> HttpResponse:
             "is_owner": is_owner,
             "credentials": found,
             "visibility_choices": Credential.Visibility.choices,
+            "imported": [
+                {"item": item, "verdict": str(VERDICT_MESSAGES[Verdict(item.verdict)])}
+                for item in imported
+            ],
         },
     )
+
+
+# --- imported credentials ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_credential(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.import_credential(
+                    owner=user,
+                    data=form.cleaned_data.get("file"),
+                    text=form.cleaned_data.get("text"),
+                    supplied=form.cleaned_data.get("documents") or {},
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The badge was verified and added to your badges. Only you see it for now."),
+                )
+                return redirect("badges:person_badges", username=user.username)
+        return render(request, "badges/import.html", {"form": form}, status=400)
+    return render(request, "badges/import.html", {"form": form})
+
+
+def _own_import(request: HttpRequest, public_id: UUID) -> ImportedCredential:
+    return get_object_or_404(
+        ImportedCredential.objects.visible_to(request.user).filter(owner_id=request.user.pk),
+        public_id=public_id,
+    )
+
+
+@login_required
+@require_POST
+def imported_visibility(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    imported = _own_import(request, public_id)
+    actions.set_imported_visibility(
+        imported=imported, by=_user(request), is_public=request.POST.get("is_public") == "1"
+    )
+    messages.success(request, _("Saved who sees this badge."))
+    return redirect("badges:person_badges", username=_user(request).username)
+
+
+@login_required
+@require_POST
+def imported_remove(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    imported = _own_import(request, public_id)
+    actions.remove_imported(imported=imported, by=_user(request))
+    messages.success(request, _("The badge was removed from your badges page."))
+    return redirect("badges:person_badges", username=_user(request).username)
+
+
+@require_GET
+def imported_json(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    imported = get_object_or_404(
+        ImportedCredential.objects.visible_to(request.user), public_id=public_id
+    )
+    if imported.format == "vc-jwt":
+        response = HttpResponse(imported.original, content_type="application/vc+jwt")
+        extension = "jwt"
+    else:
+        response = _json(imported.document, content_type="application/ld+json")
+        extension = "json"
+    response["Content-Disposition"] = (
+        f'attachment; filename="badge-{imported.public_id}.{extension}"'
+    )
+    return response
