@@ -19,9 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from skillcommons.accounts import actions as account_actions
 from skillcommons.accounts.models import PersonSkill, Profile, User
+from skillcommons.notifications.actions import notify
 from skillcommons.organizations import actions as organization_actions
 from skillcommons.organizations.models import Membership, Organization, OrganizationSkill
 from skillcommons.taxonomy.models import Skill
@@ -34,6 +36,7 @@ from .models import (
     Choice,
     Instrument,
     InstrumentVersion,
+    Invitation,
     Question,
     Response,
     SkillRating,
@@ -502,6 +505,88 @@ def create_wave(
         consent_text=consent_text,
         created_by=by,
     )
+
+
+INVITE_AUDIENCES = ("organizations", "members", "everyone")
+MAX_INVITATIONS = 5000
+
+
+@transaction.atomic
+def invite(*, by: User, wave: Wave, audience: str, organization_kinds: Sequence[str] = ()) -> int:
+    """Invite to an open or coming wave: every organization of the chosen kinds (its organizers
+    are notified), the members of those organizations, or everyone. People and organizations
+    already invited are skipped. Returns how many invitations were added."""
+    _require_coordinator(by)
+    if audience not in INVITE_AUDIENCES:
+        raise ValidationError({"audience": [_("Choose whom to invite.")]})
+    kinds = list(dict.fromkeys(organization_kinds))
+    if any(kind not in Organization.Kind.values for kind in kinds):
+        raise ValidationError({"organization_kinds": [_("Choose known kinds of organization.")]})
+    if wave.closes_at <= timezone.now():
+        raise ValidationError(_("This wave is closed; nobody can be invited to it."))
+    organizations = Organization.objects.filter(is_active=True)
+    if kinds:
+        organizations = organizations.filter(kind__in=kinds)
+    elif wave.organization_kinds:
+        organizations = organizations.filter(kind__in=wave.organization_kinds)
+    closes = wave.closes_at.date().isoformat()
+    url = wave.get_absolute_url()
+    if audience == "organizations":
+        if not wave.for_organizations:
+            raise ValidationError(_("This wave is answered by individuals only."))
+        targets = list(organizations.exclude(needs_invitations__wave=wave).order_by("pk"))
+        if len(targets) > MAX_INVITATIONS:
+            raise ValidationError(
+                _("That is more than %(limit)d invitations at once; choose fewer kinds.")
+                % {"limit": MAX_INVITATIONS}
+            )
+        Invitation.objects.bulk_create(
+            Invitation(wave=wave, organization=o, invited_by=by) for o in targets
+        )
+        organizers = Membership.objects.filter(
+            organization__in=targets, role=Membership.Role.ORGANIZER, user__is_active=True
+        ).select_related("organization", "user")
+        for membership in organizers:
+            notify(
+                recipient=membership.user,
+                kind="needs.invited",
+                message=gettext_noop(
+                    "%(organization)s is invited to answer the needs assessment “%(wave)s” "
+                    "before %(closes)s. As an organizer, you can answer for it."
+                ),
+                params={
+                    "organization": membership.organization.name,
+                    "wave": wave.title,
+                    "closes": closes,
+                },
+                url=url,
+            )
+        return len(targets)
+    if not wave.for_individuals:
+        raise ValidationError(_("This wave is answered by organizations only."))
+    people = User.objects.filter(is_active=True)
+    if audience == "members":
+        people = people.filter(memberships__organization__in=organizations).distinct()
+    people_list = list(people.exclude(needs_invitations__wave=wave).order_by("pk"))
+    if len(people_list) > MAX_INVITATIONS:
+        raise ValidationError(
+            _("That is more than %(limit)d invitations at once; choose fewer kinds.")
+            % {"limit": MAX_INVITATIONS}
+        )
+    Invitation.objects.bulk_create(
+        Invitation(wave=wave, person=person, invited_by=by) for person in people_list
+    )
+    for person in people_list:
+        notify(
+            recipient=person,
+            kind="needs.invited",
+            message=gettext_noop(
+                "You are invited to answer the needs assessment “%(wave)s” before %(closes)s."
+            ),
+            params={"wave": wave.title, "closes": closes},
+            url=url,
+        )
+    return len(people_list)
 
 
 # --- responding ----------------------------------------------------------------------------------

@@ -325,3 +325,31 @@ def withdraw_response(request: HttpRequest, response_id: int) -> Any:
     response = get_object_or_404(Response.objects.visible_to(request.user), pk=response_id)
     actions.withdraw_response(by=request.user, response=response)  # type: ignore[arg-type]
     return Status(204, None)
+
+
+class InviteIn(Schema):
+    audience: str
+    organization_kinds: list[str] = []
+
+
+class InviteOut(Schema):
+    invited: int
+
+
+@router.post(
+    "/needs/waves/{slug}/invitations",
+    response={200: InviteOut, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Invite organizations, their members or everyone to a wave (coordinators)",
+)
+def invite_to_wave(request: HttpRequest, slug: str, payload: InviteIn) -> Any:
+    if not can_manage_instruments(request.user):
+        raise HttpError(403, _("Only coordinators may build questionnaires and run waves."))
+    wave = get_object_or_404(Wave.objects.visible_to(request.user), slug=slug)
+    invited = actions.invite(
+        by=request.user,  # type: ignore[arg-type]
+        wave=wave,
+        audience=payload.audience,
+        organization_kinds=payload.organization_kinds,
+    )
+    return {"invited": invited}

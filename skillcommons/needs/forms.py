@@ -195,3 +195,20 @@ class WaveForm(forms.Form):
         version_field.queryset = InstrumentVersion.objects.filter(
             status=InstrumentVersion.Status.PUBLISHED
         ).select_related("instrument")
+
+
+class InviteForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=gettext_lazy("Invite"),
+        choices=[
+            ("organizations", gettext_lazy("Organizations (their organizers are told)")),
+            ("members", gettext_lazy("The members of these organizations")),
+            ("everyone", gettext_lazy("Everyone with an account")),
+        ],
+    )
+    organization_kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Kinds of organization (none chosen: those of the wave, or all)"),
+        choices=Organization.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

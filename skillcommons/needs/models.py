@@ -299,6 +299,65 @@ class Wave(TimeStampedModel):
         return self.audience in (self.Audience.ORGANIZATIONS, self.Audience.BOTH)
 
 
+class Invitation(models.Model):
+    """An invitation to answer a wave, sent to a person or to an organization (whose organizers
+    are told). Answering does not require one; it tells people the wave concerns them."""
+
+    wave = models.ForeignKey(
+        Wave, verbose_name=_("wave"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needs_invitations",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="needs_invitations",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["wave", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "person"],
+                condition=models.Q(person__isnull=False),
+                name="invitation_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["wave", "organization"],
+                condition=models.Q(organization__isnull=False),
+                name="invitation_once_per_organization",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True, organization__isnull=False)
+                | models.Q(person__isnull=False, organization__isnull=True),
+                name="invitation_person_or_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}:{self.person_id or self.organization_id}"
+
+
 class ResponseQuerySet(models.QuerySet["Response"]):
     def visible_to(self, user: Viewer) -> ResponseQuerySet:
         """A response is seen by its respondent only. Nobody else (coordinators included) reads

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("waves/new/", views.wave_create, name="wave_create"),
     path("waves/<slug:slug>/", views.wave_detail, name="wave_detail"),
     path("waves/<slug:slug>/respond/", views.respond, name="respond"),
+    path("waves/<slug:slug>/invite/", views.wave_invite, name="wave_invite"),
     path("responses/", views.my_responses, name="my_responses"),
     path("responses/<int:pk>/", views.response_detail, name="response_detail"),
     path("responses/<int:pk>/withdraw/", views.response_withdraw, name="response_withdraw"),

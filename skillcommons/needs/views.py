@@ -9,24 +9,28 @@ the questions when an answer changes, so that skip logic shows and hides them at
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from skillcommons.organizations.models import Organization
 
 from . import actions, skiplogic
-from .forms import ImportForm, InstrumentForm, QuestionForm, WaveForm
+from .forms import ImportForm, InstrumentForm, InviteForm, QuestionForm, WaveForm
 from .models import (
     Instrument,
     InstrumentVersion,
+    Invitation,
     Question,
     Response,
     Wave,
@@ -70,8 +74,22 @@ def wave_list(request: HttpRequest) -> HttpResponse:
         "upcoming_waves": [w for w in waves if w.opens_at > now],
         "closed_waves": [w for w in waves if w.closes_at <= now],
         "can_manage": can_manage_instruments(request.user),
+        "invitations": _my_invitations(request, now),
     }
     return render(request, "needs/wave_list.html", context)
+
+
+def _my_invitations(request: HttpRequest, now: datetime) -> list[Invitation]:
+    """Open waves the viewer, or an organization they organize, is invited to."""
+    if not request.user.is_authenticated:
+        return []
+    organized = Organization.objects.organized_by(request.user).values("pk")
+    return list(
+        Invitation.objects.filter(wave__closes_at__gt=now, wave__is_published=True)
+        .filter(Q(person=request.user) | Q(organization__in=organized))
+        .select_related("wave", "organization")
+        .order_by("wave__closes_at")
+    )
 
 
 @require_GET
@@ -98,8 +116,39 @@ def wave_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organizations": organizations,
             "mine": mine,
             "question_count": wave.version.questions.count(),
+            "invite_form": InviteForm() if can_manage_instruments(request.user) else None,
+            "invitation_count": wave.invitations.count()
+            if can_manage_instruments(request.user)
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def wave_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_coordinator(request)
+    wave = get_object_or_404(Wave.objects.visible_to(request.user), slug=slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whom to invite."))
+        return redirect(wave.get_absolute_url())
+    try:
+        count = actions.invite(
+            by=_user(request),
+            wave=wave,
+            audience=form.cleaned_data["audience"],
+            organization_kinds=form.cleaned_data.get("organization_kinds") or [],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", count)
+            % {"count": count},
+        )
+    return redirect(wave.get_absolute_url())
 
 
 # --- answering -----------------------------------------------------------------------------------
