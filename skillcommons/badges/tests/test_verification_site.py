@@ -224,3 +224,11 @@ def test_the_rate_limit_answers_429(client: Client) -> None:
         page = client.post(reverse("badges_verify:verify"), {"text": "{}"})
         assert page.status_code == 429
         assert "Too many verifications" in page.content.decode()
+
+
+def test_scripts_need_no_csrf_token_to_verify() -> None:
+    credential = b2_awards.award()
+    strict = Client(enforce_csrf_checks=True)
+    response = _api(strict, {"credential": credential.document})
+    assert response.status_code == 200, response.content
+    assert response.json()["verdict"] == "verified"
