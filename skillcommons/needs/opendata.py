@@ -26,81 +26,125 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from skillcommons.needs import dp, queries
 from skillcommons.needs.models import Wave
 from skillcommons.needs.priority import score_cell
 from skillcommons.needs.publish import ALL, PublishedTable
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
 Method = Literal["suppression", "differential-privacy"]
 METHODS: tuple[Method, ...] = ("suppression", "differential-privacy")
 FORMAT_VERSION = 1
 
 #: Every column of the downloads, in order, with its type and meaning (the README's table).
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("wave", "text", "Short name of the assessment wave."),
+COLUMNS: tuple[tuple[str, str, StrPromise], ...] = (
+    ("wave", "text", gettext_lazy("Short name of the assessment wave.")),
     (
         "dimension",
         "text",
-        "The breakdown of the table: region, country, language, affiliate_type or organization.",
+        gettext_lazy(
+            "The breakdown of the table: region, country, language, affiliate_type or organization."
+        ),
     ),
     (
         "row",
         "text",
-        "The value of the breakdown: a Wikimedia region code, an ISO 3166-1 country code, a "
-        "BCP-47 language tag, an organization kind, or an organization's short name. 'all' is "
-        "every respondent; '(not stated)' and '(none)' are respondents without a value.",
+        gettext_lazy(
+            "The value of the breakdown: a Wikimedia region code, an ISO 3166-1 country code, a "
+            "BCP-47 language tag, an organization kind, or an organization's short name. 'all' is "
+            "every respondent; '(not stated)' and '(none)' are respondents without a value."
+        ),
     ),
-    ("skill", "text", "The skill's code in the taxonomy, or 'all' for every skill together."),
-    ("skill_level", "integer", "0 = skill area, 1 = skill, 2 = sub-skill; empty for 'all'."),
+    (
+        "skill",
+        "text",
+        gettext_lazy("The skill's code in the taxonomy, or 'all' for every skill together."),
+    ),
+    (
+        "skill_level",
+        "integer",
+        gettext_lazy("0 = skill area, 1 = skill, 2 = sub-skill; empty for 'all'."),
+    ),
     (
         "parent_skill",
         "text",
-        "The code of the skill this one is rolled up into; empty for an area and for 'all'.",
+        gettext_lazy(
+            "The code of the skill this one is rolled up into; empty for an area and for 'all'."
+        ),
     ),
     (
         "suppressed",
         "boolean",
-        "True when the cell is not published (too few respondents, or hidden to protect another "
-        "cell, or, with differential privacy, a noisy count below the release threshold). Every "
-        "measure of a suppressed cell is empty.",
+        gettext_lazy(
+            "True when the cell is not published (too few respondents, or hidden to protect another "
+            "cell, or, with differential privacy, a noisy count below the release threshold). Every "
+            "measure of a suppressed cell is empty."
+        ),
     ),
     (
         "respondents",
         "integer",
-        "People (pseudonymous respondents) counted in the cell; with differential privacy, the "
-        "noisy count.",
+        gettext_lazy(
+            "People (pseudonymous respondents) counted in the cell; with differential privacy, the "
+            "noisy count."
+        ),
     ),
-    ("proficiency", "number", "Weighted mean proficiency, 0 (none) to 4 (expert)."),
-    ("importance", "number", "Weighted mean importance for their work, 0 to 4."),
-    ("need", "number", "Importance minus proficiency (positive: more needed than mastered)."),
-    ("demand", "number", "Weighted share of respondents who want to learn the skill, 0 to 1."),
-    ("supply", "number", "Weighted share of respondents who can teach the skill, 0 to 1."),
+    ("proficiency", "number", gettext_lazy("Weighted mean proficiency, 0 (none) to 4 (expert).")),
+    ("importance", "number", gettext_lazy("Weighted mean importance for their work, 0 to 4.")),
+    (
+        "need",
+        "number",
+        gettext_lazy("Importance minus proficiency (positive: more needed than mastered)."),
+    ),
+    (
+        "demand",
+        "number",
+        gettext_lazy("Weighted share of respondents who want to learn the skill, 0 to 1."),
+    ),
+    (
+        "supply",
+        "number",
+        gettext_lazy("Weighted share of respondents who can teach the skill, 0 to 1."),
+    ),
     (
         "fragility",
         "number",
-        "Among groups that rated robustness, the weighted share for whom the skill rests on one "
-        "person, 0 to 1; empty when no group rated it.",
+        gettext_lazy(
+            "Among groups that rated robustness, the weighted share for whom the skill rests on one "
+            "person, 0 to 1; empty when no group rated it."
+        ),
     ),
     (
         "priority",
         "number",
-        "Priority score 0 to 100 from need (0.40), demand (0.25), coverage gap (0.20) and "
-        "fragility (0.15); see the method. Empty when suppressed.",
+        gettext_lazy(
+            "Priority score 0 to 100 from need (0.40), demand (0.25), coverage gap (0.20) and "
+            "fragility (0.15); see the method. Empty when suppressed."
+        ),
     ),
-    ("method", "text", "'suppression' or 'differential-privacy'."),
+    ("method", "text", gettext_lazy("'suppression' or 'differential-privacy'.")),
     (
         "epsilon",
         "number",
-        "Differential privacy: the privacy loss of the whole release (all tables together); "
-        "empty for suppression.",
+        gettext_lazy(
+            "Differential privacy: the privacy loss of the whole release (all tables together); "
+            "empty for suppression."
+        ),
     ),
-    ("delta", "number", "Differential privacy: the delta that goes with epsilon; else empty."),
+    (
+        "delta",
+        "number",
+        gettext_lazy("Differential privacy: the delta that goes with epsilon; else empty."),
+    ),
 )
 COLUMN_NAMES = tuple(name for name, _type, _meaning in COLUMNS)
 
@@ -307,7 +351,7 @@ def to_json(release: Release) -> bytes:
     """``{"metadata": {...}, "columns": [...], "rows": [...]}``; suppressed values are null."""
     document = {
         "metadata": release.metadata,
-        "columns": [{"name": n, "type": t, "description": d} for n, t, d in COLUMNS],
+        "columns": [{"name": n, "type": t, "description": str(d)} for n, t, d in COLUMNS],
         "rows": list(release.rows),
     }
     return json.dumps(document, ensure_ascii=False).encode("utf-8")
@@ -331,49 +375,67 @@ def to_parquet(release: Release) -> bytes:
 def readme(release: Release | None = None) -> str:
     """The README shipped with the downloads: the method, then every column."""
     lines = [
-        "# Skillcommons needs and assets mapping: open data",
+        "# " + _("Skillcommons needs and assets mapping: open data"),
         "",
     ]
     if release is not None:
         lines += [
-            f"Wave: {release.title} ({release.wave}). Released {release.created_at}.",
-            f"Method: {release.method}. Minimum cell size k = {release.k} "
-            f"({release.protected_k} for countries on the protection list).",
+            _("Wave: %(title)s (%(wave)s). Released %(date)s.")
+            % {"title": release.title, "wave": release.wave, "date": release.created_at},
+            _(
+                "Method: %(method)s. Minimum cell size k = %(k)s (%(protected_k)s for countries on "
+                "the protection list)."
+            )
+            % {"method": release.method, "k": release.k, "protected_k": release.protected_k},
         ]
         if release.method == "differential-privacy":
             lines.append(
-                f"Differential privacy: epsilon = {release.epsilon:.4g}, delta = {release.delta:.2g}"
-                f" for the whole release; noise standard deviation on a count "
-                f"{release.count_sigma:.4g}."
+                _(
+                    "Differential privacy: epsilon = %(epsilon)s, delta = %(delta)s for the whole "
+                    "release; noise standard deviation on a count %(sigma)s."
+                )
+                % {
+                    "epsilon": f"{release.epsilon:.4g}",
+                    "delta": f"{release.delta:.2g}",
+                    "sigma": f"{release.count_sigma:.4g}",
+                }
             )
         lines.append("")
     lines += [
-        "## Method",
+        "## " + _("Method"),
         "",
-        "Each respondent rated skills: proficiency and importance (0 to 4), whether they want to "
-        "learn the skill and whether they can teach it; groups also rated robustness (0 = the "
-        "skill rests on one person). Answers about a sub-skill also count for its skill and area; "
-        "a person counts once per cell. Only submitted answers of people who consented to "
-        "aggregate statistics are counted, under a per-wave pseudonym.",
+        _(
+            "Each respondent rated skills: proficiency and importance (0 to 4), whether they want to "
+            "learn the skill and whether they can teach it; groups also rated robustness (0 = the "
+            "skill rests on one person). Answers about a sub-skill also count for its skill and area; "
+            "a person counts once per cell. Only submitted answers of people who consented to "
+            "aggregate statistics are counted, under a per-wave pseudonym."
+        ),
         "",
-        "Disclosure control: a cell with fewer than k respondents is not published, and further "
-        "cells are hidden so that no hidden value can be computed from totals or neighbouring "
-        "cells, across all tables (complementary suppression, checked by an audit). A hidden cell "
-        "has suppressed = true and every measure empty, whatever the reason.",
+        _(
+            "Disclosure control: a cell with fewer than k respondents is not published, and further "
+            "cells are hidden so that no hidden value can be computed from totals or neighbouring "
+            "cells, across all tables (complementary suppression, checked by an audit). A hidden cell "
+            "has suppressed = true and every measure empty, whatever the reason."
+        ),
         "",
-        "Differential privacy (when method = differential-privacy): Gaussian noise calibrated with "
-        "OpenDP to one respondent's largest possible contribution to every table at once is added "
-        "to the counts and sums; means are noisy sums over noisy counts (unweighted), clipped to "
-        "their range; cells whose noisy count is below the release threshold are suppressed. "
-        "epsilon and delta cover the whole release.",
+        _(
+            "Differential privacy (when method = differential-privacy): Gaussian noise calibrated with "
+            "OpenDP to one respondent's largest possible contribution to every table at once is added "
+            "to the counts and sums; means are noisy sums over noisy counts (unweighted), clipped to "
+            "their range; cells whose noisy count is below the release threshold are suppressed. "
+            "epsilon and delta cover the whole release."
+        ),
         "",
-        "Priority: 100 × (0.40 need + 0.25 demand + 0.20 coverage gap + 0.15 fragility) with need "
-        "= max(0, importance − proficiency) / 4 and coverage gap = max(0, demand − supply) / "
-        "demand; without fragility the other weights are scaled to sum to one.",
+        _(
+            "Priority: 100 × (0.40 need + 0.25 demand + 0.20 coverage gap + 0.15 fragility) with need "
+            "= max(0, importance − proficiency) / 4 and coverage gap = max(0, demand − supply) / "
+            "demand; without fragility the other weights are scaled to sum to one."
+        ),
         "",
-        "## Columns",
+        "## " + _("Columns"),
         "",
-        "| column | type | meaning |",
+        f"| {_('column')} | {_('type')} | {_('meaning')} |",
         "| --- | --- | --- |",
     ]
     lines += [f"| {name} | {kind} | {meaning} |" for name, kind, meaning in COLUMNS]
