@@ -21,7 +21,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext
 
-from .models import IssuerKey
+from .models import IssuerJwtKey, IssuerKey
 
 
 class KeyDecryptionError(RuntimeError):
@@ -81,5 +81,10 @@ def reencrypt_all_keys() -> int:
     for key in IssuerKey.objects.select_for_update().only("pk", "encrypted_private_key"):
         key.encrypted_private_key = fernet.rotate(bytes(key.encrypted_private_key))
         key.save(update_fields=["encrypted_private_key"])
+        count += 1
+    # VC-JWT keys (vcjwt_keys.py) are encrypted the same way.
+    for jwt_key in IssuerJwtKey.objects.select_for_update().only("pk", "encrypted_private_key"):
+        jwt_key.encrypted_private_key = fernet.rotate(bytes(jwt_key.encrypted_private_key))
+        jwt_key.save(update_fields=["encrypted_private_key"])
         count += 1
     return count

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from skillcommons.badges import issuers, vcjwt
 from skillcommons.badges.models import Credential, IssuerJwtKey
-from skillcommons.badges.vcjwt_keys import ensure_jwt_key
+from skillcommons.badges.vcjwt_keys import ensure_jwt_key, vc_jwt_of
 
 from . import b2_awards
 
@@ -105,3 +105,20 @@ def test_a_token_signed_with_an_unpublished_key_is_not_authentic(client: Client)
     )
     body = _verify(client, token)
     assert body["verdict"] == "not_authentic"
+
+
+def test_jwt_keys_are_reencrypted_with_the_others(settings: object) -> None:
+    from cryptography.fernet import Fernet
+    from django.test.utils import override_settings
+
+    from skillcommons.badges import keys
+
+    credential = b2_awards.award()
+    ensure_jwt_key(issuer=credential.issuer, algorithm="ES256")
+    old = list(getattr(settings, "BADGES_KEY_ENCRYPTION_KEYS", []))
+    new = Fernet.generate_key().decode()
+    with override_settings(BADGES_KEY_ENCRYPTION_KEYS=[new, *old]):
+        assert keys.reencrypt_all_keys() == 2
+    with override_settings(BADGES_KEY_ENCRYPTION_KEYS=[new]):
+        token = vc_jwt_of(credential, algorithm="ES256")
+    assert vcjwt.read_unverified(token).algorithm == "ES256"
