@@ -32,7 +32,7 @@ from . import actions, issuers
 from .actions import MAX_CSV_BYTES, MAX_REASON, AchievementText
 from .credentials import Evidence, achievement_url
 from .images import MAX_IMAGE_BYTES
-from .models import Achievement, Credential, Issuer, IssuingRule
+from .models import Achievement, Credential, ImportedCredential, Issuer, IssuingRule
 
 router = Router(tags=["badges"])
 
@@ -565,3 +565,118 @@ def set_visibility(request: HttpRequest, public_id: UUID, payload: VisibilityIn)
         credential=credential, by=_me(request), visibility=payload.visibility
     )
     return _credential_out(request, credential)
+
+
+# --- imported credentials ------------------------------------------------------------------------
+
+
+class ImportIn(Schema):
+    text: str | None = Field(
+        None, max_length=200_000, description="The credential as JSON text, or a VC-JWT."
+    )
+    image_base64: str | None = Field(
+        None, max_length=3_000_000, description="Or a baked PNG/SVG (or JSON file), base64."
+    )
+    documents: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=10,
+        description='The issuer\'s documents: [{"url": ..., "document": {...}}]. Never fetched.',
+    )
+
+
+class ImportedOut(Schema):
+    id: UUID
+    name: str
+    issuer_name: str
+    issuer_id: str
+    verdict: str
+    checked_at: datetime
+    is_public: bool
+    document: dict[str, Any]
+
+
+class ImportedVisibilityIn(Schema):
+    is_public: bool
+
+
+def _imported_out(imported: ImportedCredential) -> dict[str, Any]:
+    return {
+        "id": imported.public_id,
+        "name": imported.name,
+        "issuer_name": imported.issuer_name,
+        "issuer_id": imported.issuer_id,
+        "verdict": imported.verdict,
+        "checked_at": imported.checked_at,
+        "is_public": imported.is_public,
+        "document": imported.document,
+    }
+
+
+@router.post(
+    "/badges/imported",
+    response={201: ImportedOut, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Verify an OB 3.0 credential from another issuer and add it to your badges",
+)
+def import_credential(request: HttpRequest, payload: ImportIn) -> Any:
+    from . import verification
+
+    if (payload.text is None) == (payload.image_base64 is None):
+        raise ValidationError(_("Give either text or image_base64."))
+    data = None
+    if payload.image_base64 is not None:
+        try:
+            data = base64.b64decode(payload.image_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError(_("The image is not valid base64.")) from None
+    try:
+        supplied = verification.supplied_documents(payload.documents) if payload.documents else {}
+    except verification.InputProblemError as problem:
+        raise ValidationError(str(problem)) from None
+    imported = actions.import_credential(
+        owner=_me(request), data=data, text=payload.text, supplied=supplied
+    )
+    return Status(201, _imported_out(imported))
+
+
+@router.get(
+    "/people/{username}/badges/imported",
+    response={200: list[ImportedOut], **ERRORS},
+    auth=PUBLIC,
+    summary="Badges a person added from other issuers (public ones, or all for the person)",
+)
+def person_imported(request: HttpRequest, username: str) -> Any:
+    person = get_object_or_404(get_user_model(), username=username, is_active=True)
+    found = ImportedCredential.objects.visible_to(request.user).filter(owner=person)
+    return [_imported_out(item) for item in found]
+
+
+def _own_import(request: HttpRequest, public_id: UUID) -> ImportedCredential:
+    return get_object_or_404(
+        ImportedCredential.objects.filter(owner_id=request.user.pk), public_id=public_id
+    )
+
+
+@router.post(
+    "/badges/imported/{public_id}/visibility",
+    response={200: ImportedOut, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Show an imported badge to everyone, or only to you",
+)
+def imported_visibility(
+    request: HttpRequest, public_id: UUID, payload: ImportedVisibilityIn
+) -> Any:
+    imported = _own_import(request, public_id)
+    actions.set_imported_visibility(imported=imported, by=_me(request), is_public=payload.is_public)
+    return _imported_out(imported)
+
+
+@router.delete(
+    "/badges/imported/{public_id}",
+    response={204: None, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Remove an imported badge",
+)
+def imported_remove(request: HttpRequest, public_id: UUID) -> Any:
+    actions.remove_imported(imported=_own_import(request, public_id), by=_me(request))
+    return Status(204, None)

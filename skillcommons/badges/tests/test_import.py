@@ -135,3 +135,34 @@ def test_the_import_page_verifies_uploads_and_explains_refusals() -> None:
     upload = SimpleUploadedFile("badge.png", bake_png(medal_png(), external()), "image/png")
     assert client.post(url, {"file": upload}).status_code == 302
     assert ImportedCredential.objects.filter(owner=asha).count() == 1
+
+
+def test_importing_through_the_api() -> None:
+    import base64
+
+    asha = make_user("Asha")
+    client = client_for(asha)
+    url = "/api/v1/badges/imported"
+    assert Client().post(url, {"text": "{}"}, content_type="application/json").status_code == 401
+    refused = client.post(url, {"text": "{}"}, content_type="application/json")
+    assert refused.status_code in (400, 422)
+    assert refused.json()["error"]["message"]
+    image = base64.b64encode(bake_png(medal_png(), external())).decode()
+    created = client.post(url, {"image_base64": image}, content_type="application/json")
+    assert created.status_code == 201
+    body = created.json()
+    assert body["verdict"] == "verified" and body["is_public"] is False
+    listing = "/api/v1/people/Asha/badges/imported"
+    assert Client().get(listing).json() == []
+    assert len(client.get(listing).json()) == 1
+    other = client_for(make_user("Bo"))
+    visibility = f"/api/v1/badges/imported/{body['id']}/visibility"
+    assert (
+        other.post(visibility, {"is_public": True}, content_type="application/json").status_code
+        == 404
+    )
+    client.post(visibility, {"is_public": True}, content_type="application/json")
+    assert len(Client().get(listing).json()) == 1
+    assert other.delete(f"/api/v1/badges/imported/{body['id']}").status_code == 404
+    assert client.delete(f"/api/v1/badges/imported/{body['id']}").status_code == 204
+    assert not ImportedCredential.objects.exists()
