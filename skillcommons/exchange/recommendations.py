@@ -85,22 +85,22 @@ def _components(explanation: Explanation, hidden: frozenset[str]) -> list[Compon
 
 
 def _people(ids: list[int], viewer: User) -> dict[int, tuple[User, dict[str, Any]]]:
-    profiles = (
-        Profile.objects.visible_to(viewer)
-        .filter(user_id__in=ids)
-        .select_related("user")
-        .prefetch_related("languages__language", "skills__skill__translations")
-    )
+    """The people suggested, with what a suggestion shows of them (the display name) only if the
+    profile gate lets ``viewer`` see it."""
+    profiles = Profile.objects.visible_to(viewer).filter(user_id__in=ids).select_related("user")
     out = {}
     for profile in profiles:
-        fields = profile.fields_for(viewer)
+        fields: dict[str, Any] = {}
+        if profile.display_name and profile.shows("display_name", viewer):
+            fields["display_name"] = profile.display_name
         out[profile.user_id] = (profile.user, fields)
     return out
 
 
 def _wants(profile: Profile, skill: Skill | None) -> list[tuple[Skill, int]]:
     if skill is not None:
-        skill = Skill.objects.with_translations().get(pk=skill.pk)
+        if "translations" not in getattr(skill, "_prefetched_objects_cache", {}):
+            skill = Skill.objects.with_translations().get(pk=skill.pk)
         row = PersonSkill.objects.filter(profile=profile, skill=skill).first()
         level = row.level if row is not None and row.level is not None else 0
         return [(skill, min(level + 1, 4))]
