@@ -21,7 +21,7 @@ from skillcommons.organizations.models import Membership, Organization
 from skillcommons.taxonomy.models import Skill
 
 from . import actions
-from .models import Answer, Response, SkillRating, Wave
+from .models import Answer, Invitation, Response, SkillRating, Wave
 
 MATRIX_SKILLS = 40
 SKILLS_PER_RESPONDENT = 12
@@ -335,6 +335,16 @@ def seed(rng: random.Random) -> None:
             submit=True,
         )
     Wave.objects.filter(pk=closed.pk).update(closes_at=now - timedelta(days=300))
+    # Invitations to the open wave for the two demo sign-ins that answer (rows only: the demo
+    # does not fill inboxes or print e-mails; ``actions.invite`` does both in real use).
+    demo_member = User.objects.filter(username="demo-member").first()
+    invitations = [Invitation(wave=current, person=demo_member, invited_by=coordinator)]
+    if organization is not None:
+        invitations.append(
+            Invitation(wave=current, organization=organization, invited_by=coordinator)
+        )
+    if demo_member is not None:
+        Invitation.objects.bulk_create(invitations)
     _bulk_responses(
         rng,
         wave=current,

@@ -11,7 +11,14 @@ from django.test import Client
 
 from skillcommons.accounts.models import User
 from skillcommons.needs import demo
-from skillcommons.needs.models import Instrument, InstrumentVersion, Response, SkillRating, Wave
+from skillcommons.needs.models import (
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    Response,
+    SkillRating,
+    Wave,
+)
 
 from .factories import make_skill, make_user, make_version
 from .test_xlsform import CSV
@@ -146,4 +153,21 @@ def test_demo_data_has_an_open_and_a_closed_wave_with_many_responses() -> None:
     matrix = waves["capacity-map-2026"].version.questions.get(name="skills")
     assert matrix.skills.count() == demo.MATRIX_SKILLS
     assert not Response.objects.filter(respondent__username="demo-member").exists()
+    assert Invitation.objects.filter(person__username="demo-member", wave__slug="capacity-map-2026")
     assert all(len(r.pseudonym) == 64 for r in Response.objects.all())
+
+
+def test_the_api_imports_an_xlsform_for_coordinators() -> None:
+    client = _client(make_user("Coord", coordinator=True))
+    make_skill("wikidata-editing")
+    make_skill("fundraising")
+    upload = SimpleUploadedFile("form.csv", CSV.encode())
+    created = client.post("/api/v1/needs/questionnaires/import", {"file": upload, "slug": "kobo"})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["instrument"] == "kobo" and body["status"] == "draft"
+    assert [q["name"] for q in body["questions"]][:2] == ["role", "role_other"]
+    broken = SimpleUploadedFile("form.csv", CSV.replace(",text,", ",geopoint,").encode())
+    refused = client.post("/api/v1/needs/questionnaires/import", {"file": broken})
+    assert refused.status_code == 400
+    assert "Row 4 (role_other)" in refused.json()["error"]["message"]
