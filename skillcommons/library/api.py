@@ -427,6 +427,19 @@ def put_variant(request: HttpRequest, work_id: int, language: str, payload: Vari
     return _detail(request, _work(request, work_id))
 
 
+@router.delete(
+    "/library/works/{work_id}/variants/{language}",
+    response={200: WorkOut, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Remove a translation (author, curators; not the original language)",
+)
+def delete_variant(request: HttpRequest, work_id: int, language: str) -> Any:
+    work = _work(request, work_id)
+    variant = get_object_or_404(Variant, work=work, locale=language)
+    actions.delete_variant(actor=_user(request), variant=variant)
+    return _detail(request, _work(request, work_id))
+
+
 @router.get(
     "/library/works/{work_id}/variants/{language}/revisions",
     response={200: list[RevisionOut], **ERRORS},

@@ -413,6 +413,23 @@ def translate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("library:variant_edit", pk=work.pk, locale=code)
 
 
+@require_POST
+def variant_delete(request: HttpRequest, pk: int, locale: str) -> HttpResponse:
+    """Remove a translation (not the original language)."""
+    if (response := _login(request)) is not None:
+        return response
+    work = _work(request, pk)
+    variant = get_object_or_404(Variant, work=work, locale=locale)
+    try:
+        actions.delete_variant(actor=_user(request), variant=variant)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("library:variant_edit", pk=work.pk, locale=locale)
+    messages.success(request, _("The translation is removed."))
+    return redirect(work)
+
+
 @require_GET
 def variant_history(request: HttpRequest, pk: int, locale: str) -> HttpResponse:
     work = _work(request, pk)

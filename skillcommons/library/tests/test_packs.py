@@ -287,3 +287,25 @@ class TestOffline:
             assert f'href="../{media[0]}"' in archive.read("steps/01.html").decode()
         finally:
             Variant.objects.get(pk=variant.pk).file.delete(save=False)
+
+
+def test_large_media_is_linked_not_copied(monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillcommons.library import offline
+
+    monkeypatch.setattr(offline, "MAX_EMBEDDED_BYTES", 4)
+    work = published(format="pdf")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    variant = actions.save_variant(
+        actor=work.created_by,  # type: ignore[arg-type]
+        work=work,
+        locale="en",
+        text=actions.VariantText(title="Handout"),
+        upload=actions.Upload(content=io.BytesIO(pdf), name="h.pdf", size=len(pdf)),
+    )
+    try:
+        data = offline.export_pack(pack([work]), languages=["en"], site_url="https://x.test/")
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        assert not [n for n in archive.namelist() if n.startswith("media/")]
+        assert 'href="https://x.test/media/' in archive.read("steps/01.html").decode()
+    finally:
+        Variant.objects.get(pk=variant.pk).file.delete(save=False)

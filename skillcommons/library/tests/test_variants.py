@@ -284,3 +284,20 @@ class TestUploads:
             archive.writestr("readme.txt", "hi")
         with pytest.raises(ValidationError):
             check_upload(io.BytesIO(plain.getvalue()), size=10, work_format="slides")
+
+
+class TestRemovingATranslation:
+    def test_the_author_removes_a_translation_but_not_the_original(self, client: Client) -> None:
+        work = published()
+        translate(work, "es", "Tu primera edición")
+        client.force_login(person())
+        assert (
+            client.post(reverse("library:variant_delete", args=[work.pk, "es"])).status_code == 403
+        )
+        client.force_login(work.created_by)  # type: ignore[arg-type]
+        client.post(reverse("library:variant_delete", args=[work.pk, "en"]))
+        assert work.variants.filter(locale="en").exists()
+        client.post(reverse("library:variant_delete", args=[work.pk, "es"]))
+        assert not work.variants.filter(locale="es").exists()
+        api = client.delete(f"/api/v1/library/works/{work.pk}/variants/en")
+        assert api.status_code == 400
