@@ -680,3 +680,51 @@ def imported_visibility(
 def imported_remove(request: HttpRequest, public_id: UUID) -> Any:
     actions.remove_imported(imported=_own_import(request, public_id), by=_me(request))
     return Status(204, None)
+
+
+class AchievementPatch(Schema):
+    texts: list[TextIn] | None = Field(None, max_length=50)
+    default_locale: str | None = Field(None, max_length=35)
+    image_base64: str | None = Field(None, max_length=MAX_IMAGE_BYTES * 4 // 3 + 8)
+    skills: list[str] | None = Field(None, max_length=50)
+    level: int | None = Field(None, ge=0, le=4)
+    is_active: bool | None = None
+
+
+@router.patch(
+    "/badges/achievements/{public_id}",
+    response={200: AchievementOut, **ERRORS},
+    auth=SIGNED_IN,
+    summary="Change an achievement (the issuer role); badges already issued keep their text",
+)
+def update_achievement(request: HttpRequest, public_id: UUID, payload: AchievementPatch) -> Any:
+    achievement = _awardable(request, public_id)
+    changes = payload.dict(exclude_unset=True)
+    texts = (
+        [AchievementText(t.locale, t.name, t.description, t.criteria) for t in payload.texts]
+        if payload.texts is not None
+        else [
+            AchievementText(t.locale, t.name, t.description, t.criteria)
+            for t in achievement.translations.all()
+        ]
+    )
+    image = None
+    if payload.image_base64 is not None:
+        try:
+            image = base64.b64decode(payload.image_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError(_("The image is not valid base64.")) from None
+    skills = (
+        _skills(payload.skills) if payload.skills is not None else list(achievement.skills.all())
+    )
+    actions.update_achievement(
+        achievement=achievement,
+        by=_me(request),
+        texts=texts,
+        default_locale=payload.default_locale or achievement.default_locale,
+        image=image,
+        skills=skills,
+        level=changes.get("level", achievement.level),
+        is_active=achievement.is_active if payload.is_active is None else payload.is_active,
+    )
+    return _achievement_out(_achievement(request, public_id))

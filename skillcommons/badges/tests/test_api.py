@@ -226,3 +226,25 @@ def test_enabling_issuing_and_rotating_keys_through_the_api() -> None:
     assert rotated.status_code == 200
     keys = rotated.json()["keys"]
     assert [k["is_active"] for k in keys] == [True, False]
+
+
+def test_changing_an_achievement_through_the_api(world: dict[str, Any]) -> None:
+    url = f"{API}/badges/achievements/{world['achievement'].public_id}"
+    assert (
+        client_for(world["asha"])
+        .patch(url, {"level": 1}, content_type="application/json")
+        .status_code
+        == 403
+    )
+    client = client_for(world["organizer"])
+    changed = client.patch(url, {"level": 1, "is_active": False}, content_type="application/json")
+    assert changed.status_code == 200
+    assert changed.json()["level"] == 1
+    assert {t["locale"] for t in changed.json()["texts"]} == {"en", "fr"}
+    incomplete = client.patch(
+        url,
+        {"texts": [{"locale": "en", "name": "N", "description": "", "criteria": ""}]},
+        content_type="application/json",
+    )
+    assert incomplete.status_code in (400, 422)
+    assert client.get(url).json()["name"] == "Query mentor"
