@@ -51,8 +51,9 @@ from skillcommons.taxonomy.models import Skill
 NOT_STATED = "(not stated)"
 #: Row label of respondents who answered as themselves, in the organization table.
 NO_ORGANIZATION = "(none)"
-#: Cache lifetime of a computed publication; the key also changes with every new submission.
-CACHE_SECONDS = 600
+#: Cache lifetime of computed tables. The key changes with every counted response, so a long life
+#: is safe; it spares coordinators the suppression audit (seconds to a minute) on every page.
+CACHE_SECONDS = 24 * 3600
 
 
 def policy() -> Policy:
