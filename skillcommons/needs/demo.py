@@ -191,24 +191,32 @@ def _bulk_responses(
     for response, for_organization in zip(responses, (o for _r, o in planned), strict=True):
         role = rng.choice(ROLES)
         years = rng.randint(0, 15)
-        answers.append(Answer(response=response, question=questions["role"], value=role))
+        answers.append(
+            Answer(response_id=response.pk, question_id=questions["role"].pk, value=role)
+        )
         if role == "other":
             answers.append(
-                Answer(response=response, question=questions["role_other"], value="Archives")
+                Answer(
+                    response_id=response.pk,
+                    question_id=questions["role_other"].pk,
+                    value="Archives",
+                )
             )
-        answers.append(Answer(response=response, question=questions["years"], value=years))
+        answers.append(
+            Answer(response_id=response.pk, question_id=questions["years"].pk, value=years)
+        )
         answers.append(
             Answer(
-                response=response,
-                question=questions["topics"],
+                response_id=response.pk,
+                question_id=questions["topics"].pk,
                 value=sorted(rng.sample(TOPICS, rng.randint(1, 3)), key=TOPICS.index),
             )
         )
         if years >= 1:
             answers.append(
                 Answer(
-                    response=response,
-                    question=questions["support"],
+                    response_id=response.pk,
+                    question_id=questions["support"].pk,
                     value=str(rng.choice((1, 2, 3, 3, 4, 4, 5))),
                 )
             )
@@ -217,9 +225,9 @@ def _bulk_responses(
             importance = min(4, max(0, proficiency + rng.choice((-1, 0, 1, 1, 2, 2))))
             ratings.append(
                 SkillRating(
-                    response=response,
-                    question=questions["skills"],
-                    skill=skill,
+                    response_id=response.pk,
+                    question_id=questions["skills"].pk,
+                    skill_id=skill.pk,
                     proficiency=proficiency,
                     importance=importance,
                     wants_to_learn=importance > proficiency and rng.random() < 0.7,
