@@ -319,6 +319,7 @@ class QueryWord:
     terms: tuple[str, ...]
     prefixes: tuple[str, ...] = ()
     substring: str | None = None
+    title_only: bool = False  # the short-query fallback looks in titles only
 
     @property
     def needs_substring(self) -> bool:
@@ -364,9 +365,13 @@ def parse_query(text: str, languages: Sequence[str]) -> ParsedQuery:
         words = [word for word in words if len(word) > 1 or is_unsegmented(word)]
     chain = tuple(dict.fromkeys(primary(tag) for tag in languages if tag))
     if sum(len(word) for word in words) < 3 and words:
-        # The short-query fallback: one prefix lookup, no stems, no trigrams.
+        # The short-query fallback: titles whose words start with it; no stems, no trigrams
+        # (one or two letters start a word in most bodies, which would rank nothing useful).
         return ParsedQuery(
-            words=tuple(QueryWord(word=w, terms=(w,), prefixes=(w,)) for w in words), short=True
+            words=tuple(
+                QueryWord(word=w, terms=(w,), prefixes=(w,), title_only=True) for w in words
+            ),
+            short=True,
         )
     parsed = tuple(
         _query_word(word, chain, index == len(words) - 1) for index, word in enumerate(words)

@@ -296,11 +296,10 @@ class SearchBackend(ABC):
         if page.total == 0:
             return SearchResults(total=0, hits=[], facets={}, other_languages=0, corrected=None)
 
-        facets = self._facets(page.match, plan, filters, query.source)
         return SearchResults(
             total=page.total,
             hits=self._hits(page.rows, parsed),
-            facets=facets,
+            facets=page.facets,
             other_languages=page.other,
             corrected=corrected,
         )
@@ -358,7 +357,7 @@ class SearchBackend(ABC):
             params = [*params, name, *values]
         where = ("WHERE " + " AND ".join(conditions)) if conditions else ""
         sql = (
-            f"WITH m AS ({match}), "
+            f"WITH m AS MATERIALIZED ({match}), "
             "c AS (SELECT e.id, e.group_key, e.base_language, e.quality, m.rel "
             f"FROM m JOIN search_entry e ON e.id = m.id {where})"
         )
@@ -374,6 +373,8 @@ class SearchBackend(ABC):
         limit: int,
         offset: int,
     ) -> Page:
+        """One statement for the page of hits, the totals and the facet counts: the matches are
+        computed once (``MATERIALIZED``) and read by all three."""
         candidates, params = self._candidates_sql(parsed, required, filters, source)
         tier_sql, tier_params = self._tier_sql(plan)
         pref_sql, pref_params = self._preference_sql(plan)
@@ -387,32 +388,40 @@ class SearchBackend(ABC):
             # Within a work, the version in the viewer's earliest language wins.
             "b AS (SELECT id, tier, score, ROW_NUMBER() OVER "
             "(PARTITION BY group_key ORDER BY tier, pref DESC, score DESC, id) AS rn FROM r), "
-            "t AS (SELECT id, tier, score, COUNT(*) OVER () AS total, "
-            "SUM(CASE WHEN tier = 2 THEN 1 ELSE 0 END) OVER () AS other FROM b WHERE rn = 1) "
-            "SELECT id, tier, score, total, other FROM t ORDER BY tier, score DESC, id "
-            "LIMIT %s OFFSET %s"
+            "t AS MATERIALIZED (SELECT id, tier, score FROM b WHERE rn = 1) "
+            # Typed NULLs: PostgreSQL takes a UNION's column types from its first branch.
+            "SELECT 0, id, tier, score, CAST(NULL AS TEXT), CAST(NULL AS TEXT), "
+            "CAST(NULL AS BIGINT) FROM "
+            "(SELECT id, tier, score FROM t ORDER BY tier, score DESC, id LIMIT %s OFFSET %s) page "
+            "UNION ALL SELECT 1, COUNT(*), SUM(CASE WHEN tier = 2 THEN 1 ELSE 0 END), NULL, NULL, "
+            "NULL, NULL FROM t "
+            "UNION ALL SELECT 2, NULL, NULL, NULL, f.name, f.value, COUNT(DISTINCT c.group_key) "
+            # CROSS JOIN keeps SQLite from scanning every facet row to probe the matches
+            # (PostgreSQL plans it as an ordinary join).
+            "FROM c CROSS JOIN search_facet f WHERE f.entry_id = c.id GROUP BY f.name, f.value"
         )
         all_params = [*params, *tier_params, *pref_params, limit, offset]
+        rows: list[tuple[int, int, float]] = []
+        total = other = 0
+        facets: dict[str, dict[str, int]] = {}
         with connection.cursor() as cursor:
             cursor.execute(sql, all_params)
-            rows = cursor.fetchall()
-            if rows:
-                total, other = int(rows[0][3]), int(rows[0][4] or 0)
-            elif offset:
-                cursor.execute(
-                    f"{candidates}, s AS (SELECT group_key, MIN({tier_sql}) AS tier FROM c "
-                    "GROUP BY group_key) SELECT COUNT(*), SUM(CASE WHEN tier = 2 THEN 1 ELSE 0 END) "
-                    "FROM s",
-                    [*params, *tier_params],
-                )
-                total, other = (int(value or 0) for value in cursor.fetchone() or (0, 0))
-            else:
-                total, other = 0, 0
+            for kind, a, b, score, name, value, count in cursor.fetchall():
+                if kind == 0:
+                    rows.append((int(a), int(b), float(score)))
+                elif kind == 1:
+                    total, other = int(a or 0), int(b or 0)
+                else:
+                    facets.setdefault(str(name), {})[str(value)] = int(count)
+        rows.sort(key=lambda row: (row[1], -row[2], row[0]))
         return Page(
             total=total,
             other=other,
-            rows=[(int(row[0]), int(row[1]), float(row[2])) for row in rows],
-            match=(parsed, required),
+            rows=rows,
+            facets={
+                name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
+                for name, values in sorted(facets.items())
+            },
         )
 
     @staticmethod
@@ -437,41 +446,25 @@ class SearchBackend(ABC):
         ]
         return "CASE base_language " + " ".join(parts) + " ELSE 0.0 END", list(codes)
 
-    def _facets(
-        self,
-        match: tuple[ParsedQuery, int],
-        plan: LanguagePlan,
-        filters: Mapping[str, Sequence[str]],
-        source: str | None,
-    ) -> dict[str, dict[str, int]]:
-        candidates, params = self._candidates_sql(match[0], match[1], filters, source)
-        sql = (
-            f"{candidates} SELECT f.name, f.value, COUNT(DISTINCT c.group_key) FROM c "
-            "JOIN search_facet f ON f.entry_id = c.id GROUP BY f.name, f.value"
-        )
-        facets: dict[str, dict[str, int]] = {}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for name, value, count in cursor.fetchall():
-                facets.setdefault(name, {})[value] = int(count)
-        return {
-            name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
-            for name, values in sorted(facets.items())
-        }
-
     def _hits(self, rows: list[tuple[int, int, float]], parsed: ParsedQuery) -> list[Hit]:
-        entries = SearchEntry.objects.in_bulk([row[0] for row in rows])
+        fields = ("key", "group_key", "language", "title", "body", "url")
+        entries = {
+            row[0]: row[1:]
+            for row in SearchEntry.objects.filter(pk__in=[row[0] for row in rows]).values_list(
+                "pk", *fields
+            )
+        }
         hits = []
         for entry_id, tier, score in rows:
-            entry = entries[entry_id]
+            key, group, language, title, body, url = entries[entry_id]
             hits.append(
                 Hit(
-                    key=entry.key,
-                    group=entry.group_key,
-                    language=entry.language,
-                    title_html=highlight.title_html(entry.title, parsed, entry.language),
-                    snippet_html=highlight.snippet_html(entry.body, parsed, entry.language),
-                    url=entry.url,
+                    key=key,
+                    group=group,
+                    language=language,
+                    title_html=highlight.title_html(title, parsed, language),
+                    snippet_html=highlight.snippet_html(body, parsed, language),
+                    url=url,
                     score=round(score, 6),
                     in_viewer_language=tier < 2,
                 )
@@ -514,4 +507,4 @@ class Page:
     total: int
     other: int
     rows: list[tuple[int, int, float]]
-    match: tuple[ParsedQuery, int]
+    facets: dict[str, dict[str, int]]

@@ -27,8 +27,9 @@ def _lexeme(term: str) -> str:
 
 
 def _word_expression(word: QueryWord) -> str:
-    alternatives = [_lexeme(term) for term in word.terms]
-    alternatives += [_lexeme(prefix) + ":*" for prefix in word.prefixes]
+    weight = "A" if word.title_only else ""  # A is the title (migration 0003)
+    alternatives = [_lexeme(term) + (f":{weight}" if weight else "") for term in word.terms]
+    alternatives += [_lexeme(prefix) + f":*{weight}" for prefix in word.prefixes]
     return "(" + " | ".join(alternatives) + ")"
 
 

@@ -27,7 +27,8 @@ def _quote(term: str) -> str:
 def _word_expression(word: QueryWord) -> str:
     alternatives = [_quote(term) for term in word.terms]
     alternatives += [_quote(prefix) + "*" for prefix in word.prefixes]
-    return "(" + " OR ".join(alternatives) + ")"
+    expression = "(" + " OR ".join(alternatives) + ")"
+    return f"terms_title : {expression}" if word.title_only else expression
 
 
 class SqliteFts5Backend(SearchBackend):
