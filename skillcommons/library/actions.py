@@ -45,6 +45,7 @@ from .models import (
     Work,
     is_curator,
 )
+from .quiz import QuestionInput as QuestionInput
 from .uploads import check_upload
 
 if TYPE_CHECKING:
@@ -526,14 +527,6 @@ def complete_work(*, actor: User, work: Work, locale: str) -> Completion:
 
 
 # ---------------------------------------------------------------------------------- quizzes
-
-
-@dataclass(frozen=True)
-class QuestionInput:
-    text: str
-    kind: str
-    choices: Sequence[tuple[str, bool]]
-    explanation: str = ""
 
 
 @transaction.atomic

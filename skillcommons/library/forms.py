@@ -247,3 +247,18 @@ class SearchForm(forms.Form):
         assert isinstance(skill, forms.ChoiceField)
         language.choices = languages
         skill.choices = [("", _("Any")), *skill_choices()]
+
+
+class QuizForm(forms.Form):
+    """A quiz in one language, written as plain text (see ``quiz.py``)."""
+
+    questions = forms.CharField(
+        label=_("Questions"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text=_(
+            "Start a question with “?” (or “?+” when several answers are right), each answer "
+            "with “*” when it is right or “-” when it is wrong, and the explanation with “>”. "
+            "Leave an empty line between questions."
+        ),
+    )

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("works/<int:pk>/<str:locale>/edit/", views.variant_edit, name="variant_edit"),
     path("works/<int:pk>/<str:locale>/history/", views.variant_history, name="history"),
     path("works/<int:pk>/<str:locale>/delete/", views.variant_delete, name="variant_delete"),
+    path("works/<int:pk>/<str:locale>/questions/", views.quiz_edit, name="quiz_edit"),
     path("packs/", views.pack_list, name="pack_list"),
     path("packs/<slug:slug>/", views.pack_detail, name="pack"),
     path("packs/<slug:slug>/start/", views.pack_start, name="pack_start"),

@@ -36,6 +36,7 @@ from .forms import (
     BrowseForm,
     FlagForm,
     NewWorkForm,
+    QuizForm,
     RatingForm,
     ReviewForm,
     SearchForm,
@@ -55,6 +56,7 @@ from .models import (
     Work,
     is_curator,
 )
+from .quiz import QuestionInput, parse_quiz, quiz_text
 from .viewing import language_label, viewer_languages
 
 if TYPE_CHECKING:
@@ -411,6 +413,46 @@ def translate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a language from the list."))
         return redirect(work)
     return redirect("library:variant_edit", pk=work.pk, locale=code)
+
+
+@require_http_methods(["GET", "POST"])
+def quiz_edit(request: HttpRequest, pk: int, locale: str) -> HttpResponse:
+    """Write a quiz's questions in one language as plain text."""
+    if (response := _login(request)) is not None:
+        return response
+    work = _work(request, pk)
+    if not actions.can_edit(request.user, work):
+        raise PermissionDenied(_("Only the author of this work or a curator can change it."))
+    if work.format != Work.Format.QUIZ:
+        raise Http404
+    variant = get_object_or_404(Variant, work=work, locale=locale)
+    current = [
+        QuestionInput(
+            text=q.text,
+            kind=q.kind,
+            choices=[(c.text, c.is_correct) for c in q.choices.all()],
+            explanation=q.explanation,
+        )
+        for q in variant.questions.prefetch_related("choices")
+    ]
+    form = QuizForm(request.POST or None, initial={"questions": quiz_text(current)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_questions(
+                actor=_user(request),
+                variant=variant,
+                questions=parse_quiz(form.cleaned_data["questions"]),
+            )
+        except ValidationError as error:
+            form.add_error("questions", error)
+        else:
+            messages.success(request, _("The questions are saved."))
+            return redirect(reverse("library:quiz", args=[work.pk]) + f"?lang={variant.locale}")
+    return render(
+        request,
+        "library/quiz_form.html",
+        {"form": form, "work": work, "variant": variant, "language": language_label(locale)},
+    )
 
 
 @require_POST
