@@ -19,7 +19,7 @@ from skillcommons.taxonomy.proficiency import Proficiency
 
 from .actions import MAX_CSV_BYTES, MAX_REASON, AchievementText
 from .credentials import Evidence
-from .images import MAX_IMAGE_BYTES
+from .images import MAX_IMAGE_BYTES, validate_badge_image
 from .models import Achievement, Credential, Issuer
 
 #: Empty language rows shown on the achievement form (no JavaScript needed to add languages).
@@ -146,7 +146,9 @@ class AchievementForm(forms.Form):
         upload = self.cleaned_data.get("image")
         if not upload:
             return None
-        return read_upload(upload, limit=MAX_IMAGE_BYTES)
+        data = read_upload(upload, limit=MAX_IMAGE_BYTES)
+        validate_badge_image(data)
+        return data
 
     def texts(self) -> list[AchievementText]:
         data = self.cleaned_data
