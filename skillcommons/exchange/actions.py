@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -545,7 +546,7 @@ def report_person(
             kind="exchange.report",
             message=gettext_noop("A new report about %(person)s is waiting in the report queue."),
             params={"person": reported.username},
-            url="/exchange/reports/",
+            url=reverse("exchange:reports"),
         )
     return report
 

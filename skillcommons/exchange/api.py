@@ -49,7 +49,7 @@ def _user(request: HttpRequest) -> User:
 # Schemas
 
 
-class SkillRef(Schema):
+class ExchangeSkillRef(Schema):
     code: str
     label: str
 
@@ -59,7 +59,7 @@ class PersonRef(Schema):
     display_name: str | None = None
 
 
-class ComponentOut(Schema):
+class ScoreComponentOut(Schema):
     name: str = Field(description="skill, level, language, availability, method, capacity, region")
     points: float
     maximum: float
@@ -68,13 +68,13 @@ class ComponentOut(Schema):
 
 class SuggestionOut(Schema):
     person: PersonRef
-    skill: SkillRef
+    skill: ExchangeSkillRef
     score: float
-    components: list[ComponentOut]
+    components: list[ScoreComponentOut]
 
 
 class SuggestionGroupOut(Schema):
-    skill: SkillRef
+    skill: ExchangeSkillRef
     desired_level: int
     suggestions: list[SuggestionOut]
 
@@ -105,7 +105,7 @@ class RequestOut(Schema):
     id: int
     learner: PersonRef
     mentor: PersonRef
-    skill: SkillRef
+    skill: ExchangeSkillRef
     method: str
     message: str
     answer: str
@@ -149,7 +149,7 @@ class ExchangeOut(Schema):
     id: int
     learner: PersonRef
     mentor: PersonRef
-    skill: SkillRef
+    skill: ExchangeSkillRef
     method: str
     status: Literal["active", "completed", "cancelled"]
     started_at: datetime
@@ -192,8 +192,8 @@ class OkOut(Schema):
 # Helpers
 
 
-def _skill_ref(skill: Skill) -> SkillRef:
-    return SkillRef(code=skill.code, label=skill.label())
+def _skill_ref(skill: Skill) -> ExchangeSkillRef:
+    return ExchangeSkillRef(code=skill.code, label=skill.label())
 
 
 def _person(user: User, fields: dict[str, Any] | None = None) -> PersonRef:
