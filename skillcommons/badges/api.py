@@ -409,7 +409,7 @@ def delete_rule(request: HttpRequest, slug: str, rule_id: int) -> Any:
 )
 @paginate(PagePagination)
 def list_achievements(request: HttpRequest, issuer: str | None = None) -> Any:
-    found = Achievement.objects.visible_to(request.user).with_translations()
+    found = Achievement.objects.listed_for(request.user).with_translations()
     if issuer:
         found = found.filter(issuer__slug=issuer)
     return [_achievement_out(a) for a in found.prefetch_related("skills")]

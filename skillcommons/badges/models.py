@@ -182,11 +182,15 @@ class IssuerKey(models.Model):
 
 class AchievementQuerySet(models.QuerySet["Achievement"]):
     def visible_to(self, user: Viewer) -> AchievementQuerySet:
-        """Achievements of active issuers are public while active; the issuer's managers see
-        their retired ones too."""
+        """Achievements are public definitions: issued credentials point at their pages, so a
+        retired one (or one of an issuer that stopped issuing) stays readable, marked as such.
+        Which ones are *listed* is :meth:`listed_for`."""
+        return self.all()
+
+    def listed_for(self, user: Viewer) -> AchievementQuerySet:
+        """Achievements offered in lists: those that can still be awarded, plus, for the
+        issuer's managers, their retired ones."""
         public = models.Q(is_active=True, issuer__is_active=True)
-        if _is_coordinator(user):
-            return self.all()
         if user is not None and user.is_authenticated:
             managed = Issuer.objects.managed_by(user).values("pk")
             return self.filter(public | models.Q(issuer__in=managed))

@@ -185,7 +185,7 @@ def _managed_issuer(request: HttpRequest, slug: str) -> Issuer:
 def issuer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     issuer = _visible_issuer(request, slug)
     can_issue = issuer.can_issue(request.user)
-    achievements = Achievement.objects.visible_to(request.user).filter(issuer=issuer)
+    achievements = Achievement.objects.listed_for(request.user).filter(issuer=issuer)
     return render(
         request,
         "badges/issuer_detail.html",
@@ -323,7 +323,7 @@ def issuer_credentials(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def achievement_list(request: HttpRequest) -> HttpResponse:
-    found = Achievement.objects.visible_to(request.user).with_translations()
+    found = Achievement.objects.listed_for(request.user).with_translations()
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "badges/achievement_list.html", {"page": page})
 

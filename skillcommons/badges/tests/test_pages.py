@@ -418,3 +418,15 @@ def test_pages_list_achievements_and_issued_badges(setup: dict[str, Any]) -> Non
 def test_unknown_addresses_are_not_found_never_errors(path: str) -> None:
     actions.ensure_platform_issuer()
     assert Client().get(path).status_code == 404
+
+
+def test_a_retired_achievement_keeps_its_page_but_leaves_the_lists(setup: dict[str, Any]) -> None:
+    achievement = setup["achievement"]
+    achievement.is_active = False
+    achievement.save()
+    assert Client().get(achievement.get_absolute_url()).status_code == 200
+    listing = Client().get(reverse("badges:achievement_list")).content.decode()
+    assert str(achievement.public_id) not in listing
+    assert Client().get("/api/v1/badges/achievements").json()["count"] == 0
+    managers = client_for(setup["organizer"]).get("/api/v1/badges/achievements").json()
+    assert managers["count"] == 1
