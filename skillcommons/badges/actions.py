@@ -22,8 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from skillcommons.core.models import Outcome
+from skillcommons.notifications.actions import notify
 from skillcommons.organizations.models import Organization
 from skillcommons.taxonomy.locales import normalize_tag
 from skillcommons.taxonomy.models import Skill
@@ -460,6 +462,16 @@ def _issue(
     # credential built here); validating each one again would cost more than signing it.
     credential.document = _sign(issuer, unsigned, now=now)
     credential.save()
+    notify(
+        recipient=recipient,
+        kind="badges.awarded",
+        message=gettext_noop(
+            "You received the badge %(badge)s from %(issuer)s. Only you see it until you choose "
+            "to share it."
+        ),
+        params={"badge": str(unsigned["name"]), "issuer": issuer.name},
+        url=credential.get_absolute_url(),
+    )
     return credential
 
 
@@ -682,6 +694,17 @@ def revoke_credential(*, credential: Credential, by: User, reason: str) -> Crede
     credential.revocation_reason = reason
     credential.revoked_by = by
     credential.save(update_fields=["revoked_at", "revocation_reason", "revoked_by", "updated_at"])
+    notify(
+        recipient=credential.recipient,
+        kind="badges.revoked",
+        message=gettext_noop("%(issuer)s revoked your badge %(badge)s. Reason: %(reason)s"),
+        params={
+            "badge": str(credential.document.get("name", "")),
+            "issuer": credential.issuer.name,
+            "reason": reason,
+        },
+        url=credential.get_absolute_url(),
+    )
     return credential
 
 

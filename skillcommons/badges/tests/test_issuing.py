@@ -482,3 +482,19 @@ def test_rules_are_for_the_issuers_own_achievements_and_role() -> None:
             issuer=issuer, by=make_user("Member"), outcome_kind="exchange.completed",
             achievement=make_achievement(issuer),
         )  # fmt: skip
+
+
+def test_the_recipient_is_notified_of_an_award_and_a_revocation() -> None:
+    from skillcommons.notifications.models import Notification
+
+    issuer = org_issuer()
+    organizer = issuer.organization.memberships.get().user  # type: ignore[union-attr]
+    asha = make_user("Asha")
+    credential = actions.award_badge(
+        achievement=make_achievement(issuer), recipient=asha, by=organizer
+    )
+    actions.revoke_credential(credential=credential, by=organizer, reason="Duplicate.")
+    kinds = list(Notification.objects.filter(recipient=asha).values_list("kind", flat=True))
+    assert sorted(kinds) == ["badges.awarded", "badges.revoked"]
+    revoked = Notification.objects.get(recipient=asha, kind="badges.revoked")
+    assert revoked.params["reason"] == "Duplicate."
