@@ -14,11 +14,12 @@ writes to the same database.
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import numpy as np
-from django.db import transaction
-from django.test import Client
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.test.utils import setup_test_environment, teardown_test_environment
 
 from skillcommons.accounts.models import PersonLanguage, PersonSkill, Profile, User
@@ -93,10 +94,18 @@ def measure(table: MentorTable, queries: list[Query], k: int) -> dict[str, Any]:
         own_environment = False
     timings: list[float] = []
     setup_seconds = 0.0
+    per_request = 0
     try:
-        with transaction.atomic():
+        # Measured as production runs: DEBUG off (with DEBUG on, Django also logs every query).
+        with (
+            warnings.catch_warnings(),
+            override_settings(DEBUG=False),
+            transaction.atomic(),
+        ):
+            # WhiteNoise warns once per handler that collectstatic has not run; irrelevant here.
+            warnings.filterwarnings("ignore", message="No directory at")
             started = time.perf_counter()
-            timings, setup_seconds = _run(table, queries, k, started)
+            timings, setup_seconds, per_request = _run(table, queries, k, started)
             raise _RollbackError
     except _RollbackError:
         pass
@@ -108,6 +117,7 @@ def measure(table: MentorTable, queries: list[Query], k: int) -> dict[str, Any]:
     return {
         "api_queries": len(timings),
         "api_setup_seconds": round(setup_seconds, 3),
+        "api_sql_queries_per_request": per_request,
         "api_p50_ms": round(float(np.percentile(ms, 50)), 3) if len(ms) else None,
         "api_p95_ms": round(float(np.percentile(ms, 95)), 3) if len(ms) else None,
         "api_max_ms": round(float(ms.max()), 3) if len(ms) else None,
@@ -116,7 +126,7 @@ def measure(table: MentorTable, queries: list[Query], k: int) -> dict[str, Any]:
 
 def _run(
     table: MentorTable, queries: list[Query], k: int, started: float
-) -> tuple[list[float], float]:
+) -> tuple[list[float], float, int]:
     tree = table.tree
     skills = _skills(tree.parent.tolist())
     languages = Language.objects.bulk_create(
@@ -199,7 +209,16 @@ def _run(
     client = Client()
     # One untimed request first: the first request of a process imports the URL map.
     client.force_login(viewers[0])
-    client.get(f"/api/v1/exchange/suggestions?skill={skills[queries[0].skill].code}&k={k}")
+    first = f"/api/v1/exchange/suggestions?skill={skills[queries[0].skill].code}&k={k}"
+    client.get(first)
+    executed: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get(first)
     timings = []
     for user, q in zip(viewers, queries, strict=True):
         client.force_login(user)
@@ -211,4 +230,4 @@ def _run(
         timings.append(time.perf_counter() - begin)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}: {response.content[:300]!r}")
-    return timings, setup_seconds
+    return timings, setup_seconds, len(executed)
