@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -199,6 +199,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
             message=str(exc) or _("You are not allowed to do this."),
         )
 
+    def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error_response(
+            api,
+            request,
+            status=413,
+            code="too_large",
+            message=_("The request is too large."),
+        )
+
     def on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         if settings.DEBUG and getattr(settings, "API_RAISE_UNEXPECTED", False):
             raise exc
@@ -217,6 +226,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http)
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(PermissionDenied, on_forbidden)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_unexpected)
 
 

@@ -232,3 +232,10 @@ def test_scripts_need_no_csrf_token_to_verify() -> None:
     response = _api(strict, {"credential": credential.document})
     assert response.status_code == 200, response.content
     assert response.json()["verdict"] == "verified"
+
+
+def test_an_oversized_request_is_413_not_500(client: Client) -> None:
+    body = json.dumps({"image": "A" * (3 * 1024 * 1024)})
+    response = client.post(API, data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
