@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from skillcommons.accounts.models import Profile, Role, User
+from skillcommons.core.visibility import Visibility
 from skillcommons.notifications.actions import notify
 from skillcommons.organizations.models import Organization
 from skillcommons.taxonomy.models import Language, Skill
@@ -626,8 +627,6 @@ def form_skill_circles(*, skill: Skill, by: User) -> tuple[list[Circle], circle_
     Only coordinators form these."""
     if not by.has_role(Role.COORDINATOR):
         raise PermissionDenied(_("Only coordinators can form circles across the whole site."))
-    from skillcommons.core.visibility import Visibility
-
     profiles = list(
         Profile.objects.filter(
             user__is_active=True,

@@ -73,90 +73,90 @@ class ProgramIn(Schema):
     region_quotas: dict[str, int] = {}
 
 
-class SkillLevel(Schema):
+class ApplicationSkillIO(Schema):
     code: str
     level: int
 
 
-class LanguageLevel(Schema):
+class ApplicationLanguageIO(Schema):
     code: str
     proficiency: int
 
 
-class ApplicationIn(Schema):
+class ProgramApplicationIn(Schema):
     role: str
-    skills: list[SkillLevel]
-    languages: list[LanguageLevel]
+    skills: list[ApplicationSkillIO]
+    languages: list[ApplicationLanguageIO]
     methods: list[str] = []
     capacity: int = 0
     preferred_mentors: list[str] = []
     motivation: str = ""
 
 
-class PairOut(Schema):
+class ProgramPairOut(Schema):
     skill: str
     mentor: str
     mentee: str
     exchange_url: str | None
 
 
-class ApplicationOut(Schema):
+class ProgramApplicationOut(Schema):
     program: str
     username: str
     role: str
-    skills: list[SkillLevel]
-    languages: list[LanguageLevel]
+    skills: list[ApplicationSkillIO]
+    languages: list[ApplicationLanguageIO]
     methods: list[str]
     capacity: int
     preferred_mentors: list[str]
     withdrawn: bool
-    result: list[PairOut]
+    result: list[ProgramPairOut]
 
 
-class RunIn(Schema):
+class ProgramRunIn(Schema):
     candidates: int = 10
     spread: float = 2.0
 
 
-class ComponentOut(Schema):
+class ProgramComponentOut(Schema):
     name: str
     points: float
     reason: str
 
 
-class ReasonOut(Schema):
+class ProgramReasonOut(Schema):
     mentor: str
     rank: int | None = None
     kind: str
     reason: str
 
 
-class PreviewPairOut(Schema):
+class ProgramPreviewPairOut(Schema):
     mentee: str
     mentor: str
     score: float
     rank: int
     candidates: int
     preferred: bool
-    components: list[ComponentOut]
-    missed: list[ReasonOut]
-    preferences: list[ReasonOut]
+    components: list[ProgramComponentOut]
+    missed: list[ProgramReasonOut]
+    preferences: list[ProgramReasonOut]
 
 
-class UnassignedOut(Schema):
+class ProgramUnassignedOut(Schema):
     mentee: str
     reason: str
-    missed: list[ReasonOut]
-    preferences: list[ReasonOut]
+    missed: list[ProgramReasonOut]
+    preferences: list[ProgramReasonOut]
 
 
-class LoadOut(Schema):
+class ProgramLoadOut(Schema):
     mentor: str
     assigned: int
     capacity: int
 
 
-class RunOut(Schema):
+class ProgramRunOut(Schema):
     """``pairs`` holds one page of the pairs (``page`` of ``pages``); the rest is complete."""
 
     id: int
@@ -165,19 +165,19 @@ class RunOut(Schema):
     published: bool
     options: dict[str, Any]
     totals: dict[str, Any]
-    pairs: list[PreviewPairOut]
+    pairs: list[ProgramPreviewPairOut]
     page: int
     pages: int
-    unassigned: list[UnassignedOut]
-    loads: list[LoadOut]
+    unassigned: list[ProgramUnassignedOut]
+    loads: list[ProgramLoadOut]
 
 
-class PublishedOut(Schema):
+class ProgramPublishedOut(Schema):
     program: str
-    pairs: list[PairOut]
+    pairs: list[ProgramPairOut]
 
 
-class MemberOut(Schema):
+class CircleMemberOut(Schema):
     username: str
     display_name: str | None
     why: str
@@ -190,15 +190,15 @@ class CircleOut(Schema):
     skill: str
     language: str
     common_hours: int
-    members: list[MemberOut]
+    members: list[CircleMemberOut]
 
 
-class FormedOut(Schema):
+class CirclesFormedOut(Schema):
     circles: list[CircleOut]
     left_out: list[dict[str, str]]
 
 
-class SkillCircleIn(Schema):
+class SkillCirclesIn(Schema):
     skill: str
 
 
@@ -490,11 +490,11 @@ def change_state(request: HttpRequest, slug: str, verb: str) -> Any:
 
 @router.post(
     "/programs/{slug}/applications",
-    response={201: ApplicationOut, **ERRORS},
+    response={201: ProgramApplicationOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Apply to a program as a mentor or a mentee",
 )
-def apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> Any:
+def apply(request: HttpRequest, slug: str, payload: ProgramApplicationIn) -> Any:
     program = _program(request, slug)
     user = _viewer(request)
     if (
@@ -528,7 +528,7 @@ def apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> Any:
 
 @router.get(
     "/programs/{slug}/application",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: ProgramApplicationOut, **ERRORS},
     auth=SIGNED_IN,
     summary="My application to a program and, once published, my result",
 )
@@ -543,7 +543,7 @@ def my_application(request: HttpRequest, slug: str) -> Any:
 
 @router.delete(
     "/programs/{slug}/application",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: ProgramApplicationOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Withdraw my application (while applications are open)",
 )
@@ -558,7 +558,7 @@ def withdraw(request: HttpRequest, slug: str) -> Any:
 
 @router.get(
     "/programs/{slug}/applications",
-    response={200: list[ApplicationOut], **ERRORS},
+    response={200: list[ProgramApplicationOut], **ERRORS},
     auth=SIGNED_IN,
     summary="All applications of a program (its organizers)",
 )
@@ -577,11 +577,13 @@ def list_applications(request: HttpRequest, slug: str) -> Any:
 
 @router.post(
     "/programs/{slug}/runs",
-    response={201: RunOut, **ERRORS},
+    response={201: ProgramRunOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Run the batch matcher and get its preview (organizers)",
 )
-def run_matching(request: HttpRequest, slug: str, payload: RunIn, page_size: int = 50) -> Any:
+def run_matching(
+    request: HttpRequest, slug: str, payload: ProgramRunIn, page_size: int = 50
+) -> Any:
     program = _managed(request, slug)
     run = program_actions.run_matching(
         program=program, by=_viewer(request), candidates=payload.candidates, spread=payload.spread
@@ -591,7 +593,7 @@ def run_matching(request: HttpRequest, slug: str, payload: RunIn, page_size: int
 
 @router.get(
     "/programs/{slug}/runs/{run_id}",
-    response={200: RunOut, **ERRORS},
+    response={200: ProgramRunOut, **ERRORS},
     auth=SIGNED_IN,
     summary="The preview of a matching run (organizers)",
 )
@@ -604,7 +606,7 @@ def get_run(
 
 @router.post(
     "/programs/{slug}/runs/{run_id}/publish",
-    response={200: PublishedOut, **ERRORS},
+    response={200: ProgramPublishedOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Publish a run: start the exchanges and notify everyone (once, all or nothing)",
 )
@@ -620,7 +622,7 @@ def publish(request: HttpRequest, slug: str, run_id: int) -> Any:
 
 @router.post(
     "/programs/{slug}/circles",
-    response={201: FormedOut, **ERRORS},
+    response={201: CirclesFormedOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Form peer-learning circles of a program's mentees (organizers)",
 )
@@ -633,11 +635,11 @@ def form_program_circles(request: HttpRequest, slug: str) -> Any:
 
 @router.post(
     "/circles",
-    response={201: FormedOut, **ERRORS},
+    response={201: CirclesFormedOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Form circles of everyone open to peer learning in a skill (coordinators)",
 )
-def form_skill_circles(request: HttpRequest, payload: SkillCircleIn) -> Any:
+def form_skill_circles(request: HttpRequest, payload: SkillCirclesIn) -> Any:
     user = _viewer(request)
     if not user.has_role(Role.COORDINATOR):
         raise PermissionDenied(_("Only coordinators can form circles across the whole site."))

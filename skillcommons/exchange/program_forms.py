@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from skillcommons.accounts.models import PersonLanguage, Profile, User
 from skillcommons.organizations.models import Organization
 from skillcommons.taxonomy.models import Language, Skill
+from skillcommons.taxonomy.proficiency import Proficiency
 from skillcommons.taxonomy.regions import REGION_CODES, region_name
 
 from .program_models import MAX_CAPACITY, MAX_NOTE_LENGTH, MAX_TEXT_LENGTH, Application, Program
@@ -34,15 +35,6 @@ def _language_choices() -> list[tuple[int, str]]:
         (lang.pk, f"{lang.autonym} ({lang.code})")
         for lang in Language.objects.filter(is_active=True).order_by("code")
     ]
-
-
-LEVEL_CHOICES = [
-    ("0", _("0 – no experience")),
-    ("1", _("1 – beginner")),
-    ("2", _("2 – intermediate")),
-    ("3", _("3 – advanced")),
-    ("4", _("4 – expert")),
-]
 
 
 class ProgramForm(forms.Form):
@@ -185,7 +177,8 @@ class ApplicationForm(forms.Form):
         self.skill_fields: list[str] = []
         self.language_fields: list[str] = []
         skill_level = forms.ChoiceField(
-            choices=[("", _("Not this skill"))] + [(k, str(v)) for k, v in LEVEL_CHOICES],
+            choices=[("", _("Not this skill"))]
+            + [(str(level.value), f"{level.value} – {level.label}") for level in Proficiency],
             required=False,
         )
         for skill in program.skills.all().order_by("position", "code"):
