@@ -626,6 +626,15 @@ class CleanAnswers:
     ratings: dict[str, dict[int, dict[str, Any]]]
 
 
+def _rating_input(row: Any) -> RatingInput | None:
+    """A matrix row as entered, or ``None`` when it is not a mapping of known parts."""
+    if isinstance(row, RatingInput):
+        return row
+    if isinstance(row, Mapping) and set(row) <= set(RatingInput.__dataclass_fields__):
+        return RatingInput(**dict(row))
+    return None
+
+
 def _level(value: Any, high: int) -> int | None:
     if value is None or value == "":
         return None
@@ -689,14 +698,7 @@ def clean_answers(
                         _("“%(code)s” is not a skill of this question.") % {"code": str(code)[:80]}
                     )
                     continue
-                entry = (
-                    row
-                    if isinstance(row, RatingInput)
-                    else RatingInput(**dict(row))
-                    if isinstance(row, Mapping)
-                    and set(row) <= set(RatingInput.__dataclass_fields__)
-                    else None
-                )
+                entry = _rating_input(row)
                 if entry is None:
                     errors.setdefault(name, []).append(_("The skill ratings are malformed."))
                     continue
