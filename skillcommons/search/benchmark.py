@@ -155,9 +155,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def run(
-    *, docs: int, languages: int, queries: int, seed: int, keep: bool = False
-) -> dict[str, Any]:
+def run(*, docs: int, languages: int, queries: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
     names = list(WORD_MAKERS)[:languages]
     backend = get_backend()
@@ -210,9 +208,12 @@ def run(
         "backend": backend.name,
         "database": f"{connection.vendor} {_version()}",
     }
-    if not keep:
-        backend.delete_source(SOURCE)
     return result
+
+
+def clean_up() -> None:
+    """Remove the benchmark's documents."""
+    get_backend().delete_source(SOURCE)
 
 
 def synthetic_documents(corpus: Corpus, count: int, rng: random.Random) -> Iterator[SearchDocument]:
