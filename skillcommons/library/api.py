@@ -129,7 +129,7 @@ class VariantIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class ReviewIn(Schema):
+class WorkReviewIn(Schema):
     decision: str
     accuracy: int = Field(..., ge=1, le=5)
     clarity: int = Field(..., ge=1, le=5)
@@ -140,7 +140,7 @@ class ReviewIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
-class ReviewOut(Schema):
+class WorkReviewOut(Schema):
     decision: str
     score: float
     notes: str
@@ -148,25 +148,25 @@ class ReviewOut(Schema):
     state: str
 
 
-class FlagIn(Schema):
+class WorkFlagIn(Schema):
     reason: str
     note: str = Field("", max_length=2000)
 
 
-class RatingIn(Schema):
+class HelpfulIn(Schema):
     helpful: bool
     comment: str = Field("", max_length=2000)
 
 
-class CompletionIn(Schema):
+class WorkCompletionIn(Schema):
     language: str = Field(..., max_length=35)
 
 
-class DoneOut(Schema):
+class LibraryDoneOut(Schema):
     ok: bool
 
 
-class RevisionOut(Schema):
+class VariantRevisionOut(Schema):
     number: int
     title: str
     summary: str
@@ -200,20 +200,20 @@ class PackOut(Schema):
     completed_at: datetime.datetime | None
 
 
-class ChoiceIn(Schema):
+class QuizChoiceIn(Schema):
     text: str = Field(..., max_length=300)
     correct: bool = False
 
 
-class QuestionIn(Schema):
+class QuizQuestionIn(Schema):
     text: str = Field(..., max_length=500)
     kind: str = "single"
     explanation: str = Field("", max_length=2000)
-    choices: list[ChoiceIn] = Field(..., min_length=2, max_length=10)
+    choices: list[QuizChoiceIn] = Field(..., min_length=2, max_length=10)
 
 
-class QuestionsIn(Schema):
-    questions: list[QuestionIn] = Field(..., min_length=1, max_length=50)
+class QuizQuestionsIn(Schema):
+    questions: list[QuizQuestionIn] = Field(..., min_length=1, max_length=50)
 
 
 class PackIn(Schema):
@@ -226,7 +226,7 @@ class PackIn(Schema):
     is_published: bool = True
 
 
-class HitOut(Schema):
+class LibraryHitOut(Schema):
     work_id: int
     url: str
     language: str
@@ -236,15 +236,15 @@ class HitOut(Schema):
     score: float
 
 
-class SearchOut(Schema):
+class LibrarySearchOut(Schema):
     total: int
     other_languages: int
     corrected: str | None
     facets: dict[str, dict[str, int]]
-    hits: list[HitOut]
+    hits: list[LibraryHitOut]
 
 
-class SearchParams(Schema):
+class LibrarySearchParams(Schema):
     q: str = Field("", max_length=300)
     format: list[str] = Field(default_factory=list)
     audience: list[str] = Field(default_factory=list)
@@ -442,7 +442,7 @@ def delete_variant(request: HttpRequest, work_id: int, language: str) -> Any:
 
 @router.get(
     "/library/works/{work_id}/variants/{language}/revisions",
-    response={200: list[RevisionOut], **ERRORS},
+    response={200: list[VariantRevisionOut], **ERRORS},
     auth=PUBLIC,
     summary="The revisions of one language of a work, newest first",
 )
@@ -454,11 +454,13 @@ def list_revisions(request: HttpRequest, work_id: int, language: str) -> Any:
 
 @router.put(
     "/library/works/{work_id}/variants/{language}/questions",
-    response={200: DoneOut, **ERRORS},
+    response={200: LibraryDoneOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Replace the questions of a quiz in one language (author, curators)",
 )
-def put_questions(request: HttpRequest, work_id: int, language: str, payload: QuestionsIn) -> Any:
+def put_questions(
+    request: HttpRequest, work_id: int, language: str, payload: QuizQuestionsIn
+) -> Any:
     work = _work(request, work_id)
     variant = get_object_or_404(Variant, work=work, locale=language)
     actions.set_questions(
@@ -490,11 +492,11 @@ def submit_work(request: HttpRequest, work_id: int) -> Any:
 
 @router.post(
     "/library/works/{work_id}/reviews",
-    response={201: ReviewOut, **ERRORS},
+    response={201: WorkReviewOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Review a work: rubric, notes, decision (curators)",
 )
-def review_work(request: HttpRequest, work_id: int, payload: ReviewIn) -> Any:
+def review_work(request: HttpRequest, work_id: int, payload: WorkReviewIn) -> Any:
     if not is_curator(request.user):
         raise HttpError(403, _("Only library curators can do this."))
     review = actions.review_work(
@@ -518,11 +520,11 @@ def review_work(request: HttpRequest, work_id: int, payload: ReviewIn) -> Any:
 
 @router.post(
     "/library/works/{work_id}/flags",
-    response={201: DoneOut, **ERRORS},
+    response={201: LibraryDoneOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Report a problem with a work",
 )
-def flag_work(request: HttpRequest, work_id: int, payload: FlagIn) -> Any:
+def flag_work(request: HttpRequest, work_id: int, payload: WorkFlagIn) -> Any:
     actions.flag_work(
         actor=_user(request), work=_work(request, work_id), reason=payload.reason, note=payload.note
     )
@@ -531,11 +533,11 @@ def flag_work(request: HttpRequest, work_id: int, payload: FlagIn) -> Any:
 
 @router.put(
     "/library/works/{work_id}/rating",
-    response={200: DoneOut, **ERRORS},
+    response={200: LibraryDoneOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Say whether a work was helpful",
 )
-def rate_work(request: HttpRequest, work_id: int, payload: RatingIn) -> Any:
+def rate_work(request: HttpRequest, work_id: int, payload: HelpfulIn) -> Any:
     actions.rate_work(
         actor=_user(request),
         work=_work(request, work_id),
@@ -547,11 +549,11 @@ def rate_work(request: HttpRequest, work_id: int, payload: RatingIn) -> Any:
 
 @router.post(
     "/library/works/{work_id}/completion",
-    response={200: DoneOut, **ERRORS},
+    response={200: LibraryDoneOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Mark a work as done (in one language)",
 )
-def complete_work(request: HttpRequest, work_id: int, payload: CompletionIn) -> Any:
+def complete_work(request: HttpRequest, work_id: int, payload: WorkCompletionIn) -> Any:
     actions.complete_work(
         actor=_user(request), work=_work(request, work_id), locale=payload.language
     )
@@ -666,11 +668,11 @@ def start_pack(request: HttpRequest, slug: str) -> Any:
 
 @router.get(
     "/library/search",
-    response={200: SearchOut, **ERRORS},
+    response={200: LibrarySearchOut, **ERRORS},
     auth=PUBLIC,
     summary="Search the library",
 )
-def search(request: HttpRequest, params: Query[SearchParams]) -> Any:
+def search(request: HttpRequest, params: Query[LibrarySearchParams]) -> Any:
     """Ranked by relevance, quality and the caller's languages; one hit per work."""
     filters: dict[str, list[str]] = {
         name: list(getattr(params, name))
