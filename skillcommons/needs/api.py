@@ -35,12 +35,12 @@ ERRORS: dict[int, type[Schema]] = {
 }
 
 
-class ChoiceOut(Schema):
+class NeedsChoiceOut(Schema):
     value: str
     label: dict[str, str]
 
 
-class QuestionOut(Schema):
+class NeedsQuestionOut(Schema):
     name: str
     kind: str
     label: dict[str, str]
@@ -49,21 +49,21 @@ class QuestionOut(Schema):
     relevance: str
     min_value: Decimal | None
     max_value: Decimal | None
-    choices: list[ChoiceOut]
+    choices: list[NeedsChoiceOut]
     skills: list[str]
 
 
-class VersionOut(Schema):
+class QuestionnaireVersionOut(Schema):
     instrument: str
     number: int
     status: str
     title: dict[str, str]
     locales: list[str]
     published_at: datetime | None
-    questions: list[QuestionOut]
+    questions: list[NeedsQuestionOut]
 
 
-class WaveOut(Schema):
+class NeedsWaveOut(Schema):
     slug: str
     title: str
     description: str
@@ -77,7 +77,7 @@ class WaveOut(Schema):
     consent_text: str
 
 
-class RatingIn(Schema):
+class NeedsRatingIn(Schema):
     proficiency: int | None = None
     importance: int | None = None
     wants_to_learn: bool = False
@@ -85,17 +85,17 @@ class RatingIn(Schema):
     robustness: int | None = None
 
 
-class ResponseIn(Schema):
+class NeedsResponseIn(Schema):
     organization: str | None = None
     answers: dict[str, Any] = {}
     #: ``{question name: {skill code: rating}}``.
-    ratings: dict[str, dict[str, RatingIn]] = {}
+    ratings: dict[str, dict[str, NeedsRatingIn]] = {}
     consent_statistics: bool = False
     consent_profile: bool = False
     submit: bool = False
 
 
-class RatingOut(Schema):
+class NeedsRatingOut(Schema):
     question: str
     skill: str
     proficiency: int
@@ -105,7 +105,7 @@ class RatingOut(Schema):
     robustness: int | None
 
 
-class ResponseOut(Schema):
+class NeedsResponseOut(Schema):
     id: int
     wave: str
     organization: str | None
@@ -115,7 +115,7 @@ class ResponseOut(Schema):
     consent_profile: bool
     consent_text: str
     answers: dict[str, Any]
-    ratings: list[RatingOut]
+    ratings: list[NeedsRatingOut]
 
 
 def _version_out(version: InstrumentVersion) -> dict[str, Any]:
@@ -191,7 +191,7 @@ def _response_out(response: Response) -> dict[str, Any]:
 
 @router.get(
     "/needs/questionnaires/{slug}/versions/{number}",
-    response={200: VersionOut, **ERRORS},
+    response={200: QuestionnaireVersionOut, **ERRORS},
     auth=PUBLIC,
     summary="One questionnaire version with its questions (drafts: coordinators)",
 )
@@ -206,7 +206,7 @@ def get_version(request: HttpRequest, slug: str, number: int) -> Any:
 
 @router.post(
     "/needs/questionnaires/import",
-    response={201: VersionOut, **ERRORS},
+    response={201: QuestionnaireVersionOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Import an XLSForm (.xlsx or .csv) as a draft version (coordinators)",
 )
@@ -232,7 +232,7 @@ def import_questionnaire(
 
 @router.get(
     "/needs/waves",
-    response={200: list[WaveOut], **ERRORS},
+    response={200: list[NeedsWaveOut], **ERRORS},
     auth=PUBLIC,
     summary="Announced waves",
 )
@@ -243,7 +243,7 @@ def list_waves(request: HttpRequest) -> Any:
 
 @router.get(
     "/needs/waves/{slug}",
-    response={200: WaveOut, **ERRORS},
+    response={200: NeedsWaveOut, **ERRORS},
     auth=PUBLIC,
     summary="One wave",
 )
@@ -254,11 +254,11 @@ def get_wave(request: HttpRequest, slug: str) -> Any:
 
 @router.post(
     "/needs/waves/{slug}/responses",
-    response={200: ResponseOut, 201: ResponseOut, **ERRORS},
+    response={200: NeedsResponseOut, 201: NeedsResponseOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Save a draft or submit answers (as yourself or for an organization you organize)",
 )
-def answer_wave(request: HttpRequest, slug: str, payload: ResponseIn) -> Any:
+def answer_wave(request: HttpRequest, slug: str, payload: NeedsResponseIn) -> Any:
     wave = get_object_or_404(Wave.objects.visible_to(request.user), slug=slug)
     organization = None
     if payload.organization:
@@ -292,7 +292,7 @@ def answer_wave(request: HttpRequest, slug: str, payload: ResponseIn) -> Any:
 
 @router.get(
     "/needs/responses",
-    response={200: list[ResponseOut], **ERRORS},
+    response={200: list[NeedsResponseOut], **ERRORS},
     auth=SIGNED_IN,
     summary="Your own responses",
 )
@@ -303,7 +303,7 @@ def my_responses(request: HttpRequest) -> Any:
 
 @router.get(
     "/needs/responses/{response_id}",
-    response={200: ResponseOut, **ERRORS},
+    response={200: NeedsResponseOut, **ERRORS},
     auth=SIGNED_IN,
     summary="One of your responses",
 )
@@ -327,22 +327,22 @@ def withdraw_response(request: HttpRequest, response_id: int) -> Any:
     return Status(204, None)
 
 
-class InviteIn(Schema):
+class WaveInviteIn(Schema):
     audience: str
     organization_kinds: list[str] = []
 
 
-class InviteOut(Schema):
+class WaveInviteOut(Schema):
     invited: int
 
 
 @router.post(
     "/needs/waves/{slug}/invitations",
-    response={200: InviteOut, **ERRORS},
+    response={200: WaveInviteOut, **ERRORS},
     auth=SIGNED_IN,
     summary="Invite organizations, their members or everyone to a wave (coordinators)",
 )
-def invite_to_wave(request: HttpRequest, slug: str, payload: InviteIn) -> Any:
+def invite_to_wave(request: HttpRequest, slug: str, payload: WaveInviteIn) -> Any:
     if not can_manage_instruments(request.user):
         raise HttpError(403, _("Only coordinators may build questionnaires and run waves."))
     wave = get_object_or_404(Wave.objects.visible_to(request.user), slug=slug)

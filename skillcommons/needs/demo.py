@@ -21,7 +21,7 @@ from skillcommons.organizations.models import Membership, Organization
 from skillcommons.taxonomy.models import Skill
 
 from . import actions
-from .models import Answer, Invitation, Response, SkillRating, Wave
+from .models import Answer, Instrument, Invitation, Response, SkillRating, Wave
 
 MATRIX_SKILLS = 40
 SKILLS_PER_RESPONDENT = 12
@@ -241,8 +241,8 @@ def _bulk_responses(
 
 def seed(rng: random.Random) -> None:
     coordinator = User.objects.filter(username="demo-coordinator").first()
-    if coordinator is None:
-        return
+    if coordinator is None or Instrument.objects.filter(slug="capacity-map").exists():
+        return  # no coordinator, or the demo questionnaire survived an earlier seeding
     skills = list(
         Skill.objects.filter(is_active=True, depth__gte=1).order_by("position", "code")[
             :MATRIX_SKILLS
