@@ -65,6 +65,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SKILLCOMMONS_MODE=production.")
+
 
 def _badges_key_encryption_keys() -> list[str]:
     """Fernet keys that encrypt issuers' private signing keys at rest; the first encrypts, all
@@ -87,11 +93,7 @@ def _badges_key_encryption_keys() -> list[str]:
 
 
 BADGES_KEY_ENCRYPTION_KEYS = _badges_key_encryption_keys()
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
-if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SKILLCOMMONS_MODE=production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The public address of the site, used in e-mails, exports and (later) credentials.

@@ -91,7 +91,7 @@ class Issuer(TimeStampedModel):
         verbose_name=_("organization"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="badge_issuer",
     )
     slug = models.SlugField(_("short name"), max_length=80, unique=True, editable=False)
@@ -215,7 +215,7 @@ class Achievement(TimeStampedModel):
 
     public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True)
     issuer = models.ForeignKey(
-        Issuer, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="achievements"
+        Issuer, verbose_name=_("issuer"), on_delete=models.CASCADE, related_name="achievements"
     )
     default_locale = models.CharField(_("main language"), max_length=35, default="en")
     image = models.BinaryField(_("image"), editable=False)
@@ -309,7 +309,7 @@ class StatusList(models.Model):
         REVOCATION = "revocation", _("Revocation")
 
     issuer = models.ForeignKey(
-        Issuer, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="status_lists"
+        Issuer, verbose_name=_("issuer"), on_delete=models.CASCADE, related_name="status_lists"
     )
     purpose = models.CharField(
         _("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.REVOCATION
@@ -389,11 +389,11 @@ class Credential(TimeStampedModel):
     achievement = models.ForeignKey(
         Achievement,
         verbose_name=_("achievement"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="credentials",
     )
     issuer = models.ForeignKey(
-        Issuer, verbose_name=_("issuer"), on_delete=models.PROTECT, related_name="credentials"
+        Issuer, verbose_name=_("issuer"), on_delete=models.CASCADE, related_name="credentials"
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -442,7 +442,7 @@ class Credential(TimeStampedModel):
     status_list = models.ForeignKey(
         StatusList,
         verbose_name=_("status list"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="credentials",
     )
     status_index = models.PositiveIntegerField(_("status list position"))

@@ -498,3 +498,34 @@ def test_the_recipient_is_notified_of_an_award_and_a_revocation() -> None:
     assert sorted(kinds) == ["badges.awarded", "badges.revoked"]
     revoked = Notification.objects.get(recipient=asha, kind="badges.revoked")
     assert revoked.params["reason"] == "Duplicate."
+
+
+def test_production_refuses_to_start_without_the_key_encryption_keys(tmp_path: object) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "BADGES_KEY_ENCRYPTION_KEYS", "SKILLCOMMONS_MODE"}
+    }
+    env.update(
+        SKILLCOMMONS_MODE="production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="skills.example.org",
+        SKILLCOMMONS_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parents[3],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "BADGES_KEY_ENCRYPTION_KEYS must be set" in result.stderr
+    assert not (Path(str(tmp_path)) / "badges_key_encryption_key").exists()

@@ -96,6 +96,7 @@ def test_production_mode_sends_hsts_redirects_to_https_and_secures_cookies(
         SKILLCOMMONS_MODE="production",
         SECRET_KEY="production-secret-" + "x" * 40,
         ALLOWED_HOSTS="skills.example.org",
+        BADGES_KEY_ENCRYPTION_KEYS="vEbpY7Ax2Ymw5h3sL4MT3R8wQf9ZkJq1c0dYp6nL2aE=",
     )
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.strip().splitlines()[-1])
