@@ -196,6 +196,8 @@ class Upload:
 def _sync(work: Work) -> None:
     # Inside the action's transaction (the search service's writes take part in it): the work and
     # its index entries commit or roll back together.
+    if work.published_at is None and not work.is_published:
+        return  # never published, so nothing of it is in the index
     search_sync.sync_work(work.pk)
 
 
