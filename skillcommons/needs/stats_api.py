@@ -37,7 +37,7 @@ ERRORS: dict[int, type[Schema]] = {
 }
 
 
-class ReleaseSummaryOut(Schema):
+class NeedsReleaseSummaryOut(Schema):
     wave: str
     title: str
     method: str
@@ -51,19 +51,19 @@ class ReleaseSummaryOut(Schema):
     downloads: dict[str, str]
 
 
-class ColumnOut(Schema):
+class NeedsColumnOut(Schema):
     name: str
     type: str
     description: str
 
 
-class ReleaseOut(Schema):
-    metadata: ReleaseSummaryOut
-    columns: list[ColumnOut]
+class NeedsReleaseOut(Schema):
+    metadata: NeedsReleaseSummaryOut
+    columns: list[NeedsColumnOut]
     rows: list[dict[str, Any]]
 
 
-class CellOut(Schema):
+class NeedsCellOut(Schema):
     row: str
     skill: int | None
     suppressed: bool
@@ -76,7 +76,7 @@ class CellOut(Schema):
     fragility: float | None
 
 
-class PriorityOut(Schema):
+class NeedsPriorityOut(Schema):
     row: str
     skill: int | None
     n: int
@@ -87,7 +87,7 @@ class PriorityOut(Schema):
     fragility: float | None
 
 
-class TableOut(Schema):
+class NeedsTableOut(Schema):
     wave: str
     organization: str | None
     dimension: str
@@ -95,8 +95,8 @@ class TableOut(Schema):
     protected_k: int
     rows: list[str]
     skills: list[int | None]
-    cells: list[CellOut]
-    where_to_act: list[PriorityOut]
+    cells: list[NeedsCellOut]
+    where_to_act: list[NeedsPriorityOut]
 
 
 def _summary(wave: Wave, release: opendata.Release) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def _summary(wave: Wave, release: opendata.Release) -> dict[str, Any]:
     }
 
 
-@router.get("/needs/open-data", response={200: list[ReleaseSummaryOut]}, auth=PUBLIC)
+@router.get("/needs/open-data", response={200: list[NeedsReleaseSummaryOut]}, auth=PUBLIC)
 def list_releases(request: HttpRequest) -> list[dict[str, Any]]:
     """Every released wave, with its method (and epsilon for differential privacy)."""
     found = []
@@ -121,7 +121,7 @@ def list_releases(request: HttpRequest) -> list[dict[str, Any]]:
     return found
 
 
-@router.get("/needs/open-data/{slug}", response={200: ReleaseOut, **ERRORS}, auth=PUBLIC)
+@router.get("/needs/open-data/{slug}", response={200: NeedsReleaseOut, **ERRORS}, auth=PUBLIC)
 def get_release(request: HttpRequest, slug: str, dimension: str = "") -> dict[str, Any]:
     """One release's rows (optionally of one dimension), with the columns' meaning."""
     if dimension and dimension not in DIMENSIONS:
@@ -155,7 +155,7 @@ def _table_out(
     }
 
 
-@router.get("/needs/waves/{slug}/tables", response={200: TableOut, **ERRORS}, auth=SIGNED_IN)
+@router.get("/needs/waves/{slug}/tables", response={200: NeedsTableOut, **ERRORS}, auth=SIGNED_IN)
 def wave_table(
     request: HttpRequest, slug: str, dimension: str = "region", organization: str = ""
 ) -> dict[str, Any]:
