@@ -8,9 +8,9 @@ from skillcommons.accounts.api import router as people_router
 from skillcommons.badges.api import router as badges_router
 from skillcommons.badges.verify_api import router as badges_verify_router
 from skillcommons.core.api import PUBLIC, install_error_handlers
-from skillcommons.needs.api import router as needs_router
 from skillcommons.exchange.api import router as exchange_router
 from skillcommons.exchange.program_api import router as programs_router
+from skillcommons.needs.api import router as needs_router
 from skillcommons.notifications.api import router as notifications_router
 from skillcommons.organizations.api import router as organizations_router
 from skillcommons.taxonomy.api import router as taxonomy_router
