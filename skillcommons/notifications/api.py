@@ -4,9 +4,10 @@ notifications are ever returned."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from skillcommons.accounts.models import User
@@ -27,8 +28,13 @@ class NotificationOut(Schema):
     read: bool
 
 
+# Row ids are 64-bit signed integers; anything larger names no notification, and the database
+# driver would refuse it with an overflow rather than find nothing.
+NotificationId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class MarkReadIn(Schema):
-    ids: list[int] | None = None
+    ids: Annotated[list[NotificationId], Field(max_length=1000)] | None = None
 
 
 class CountOut(Schema):
