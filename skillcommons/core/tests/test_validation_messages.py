@@ -88,3 +88,10 @@ def test_the_api_names_the_field_with_a_translated_sentence(client: Client) -> N
     assert response.status_code == 422
     fields = response.json()["error"]["fields"]
     assert {"field": "page", "message": "Enter a whole number."} in fields
+
+
+@pytest.mark.django_db
+def test_the_field_message_follows_the_requested_language(client: Client) -> None:
+    response = client.get("/api/v1/skills", {"page": "abc", "uselang": "es"})
+    fields = response.json()["error"]["fields"]
+    assert {"field": "page", "message": "Introduce un número entero."} in fields
