@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from skillcommons.accounts.api import router as people_router
 from skillcommons.badges.api import router as badges_router
 from skillcommons.badges.verify_api import router as badges_verify_router
-from skillcommons.core.api import PUBLIC, install_error_handlers
+from skillcommons.core.api import PUBLIC, TextSafeParser, install_error_handlers
 from skillcommons.exchange.api import router as exchange_router
 from skillcommons.exchange.program_api import router as programs_router
 from skillcommons.needs.api import router as needs_router
@@ -28,6 +28,7 @@ api = NinjaAPI(
     auth=PUBLIC,
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=TextSafeParser(),
 )
 install_error_handlers(api)
 api.add_router("/", taxonomy_router)

@@ -27,6 +27,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from skillcommons.core.validation_messages import message_for
@@ -266,3 +267,41 @@ class PagePagination(PaginationBase):
             "pages": max(1, -(-count // size)),
             "results": list(queryset[start : start + size]),
         }
+
+
+def _nul_paths(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = [(*path, str(key)) for key in value if "\x00" in str(key)]
+        for key, item in value.items():
+            found += _nul_paths(item, (*path, str(key)))
+        return found
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _nul_paths(item, (*path, index))]
+    return []
+
+
+class TextSafeParser(Parser):
+    """JSON bodies whose text holds a NUL character are refused as invalid.
+
+    PostgreSQL cannot store NUL in text, and no user text needs it; the pages' forms refuse it
+    through Django's validator, and this refuses such a body before any view runs (ninja answers
+    400 "bad request" for a body its parser refuses) instead of a database error.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        paths = _nul_paths(data)
+        if paths:
+            raise NinjaValidationError(
+                [
+                    {
+                        "loc": ("body", *path),
+                        "type": "value_error",
+                        "ctx": {"error": _("This value is not valid.")},
+                    }
+                    for path in paths
+                ]
+            )
+        return data

@@ -64,3 +64,15 @@ def test_the_openapi_schema_and_docs_are_served(client: Client) -> None:
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "Skillcommons API"
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_text_with_a_nul_character_is_refused_not_a_server_error(client: Client) -> None:
+    # PostgreSQL cannot store NUL in text; the body is refused before any view runs.
+    from skillcommons.accounts.tests.factories import make_user
+
+    client.force_login(make_user())
+    response = client.post(
+        "/api/v1/library/works", {"title": "a\x00b"}, content_type="application/json"
+    )
+    error = error_of(response, 400)
+    assert error["code"] == "bad_request"

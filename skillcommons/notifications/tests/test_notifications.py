@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
 from django.utils import translation
 
@@ -58,6 +59,10 @@ def test_the_message_is_translated_when_it_is_read() -> None:
     assert note.text() == "Sign in"
 
 
+@pytest.mark.skipif(
+    connection.vendor == "postgresql",
+    reason="the in-process db_worker closes the test's PostgreSQL connection; runs on SQLite",
+)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_in_production_the_email_waits_for_the_database_worker(
     django_capture_on_commit_callbacks: Any,
